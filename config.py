@@ -1,0 +1,102 @@
+"""Configuration classes chosen by CARBONLIT_ENV; deployments set them through the environment."""
+
+import os
+from datetime import timedelta
+
+DEFAULT_SECRET = "dev-only-secret-change-me-for-any-real-deployment"
+
+
+def _env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    """Settings shared by every environment; each reads its environment variable first."""
+
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
+    # None means an embedded SQLite file in the instance folder, resolved by create_app.
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY", DEFAULT_SECRET)
+    JWT_ACCESS_TOKEN_EXPIRES = timedelta(seconds=_env_int("ACCESS_TOKEN_SECONDS", 15 * 60))
+    JWT_REFRESH_TOKEN_EXPIRES = timedelta(seconds=_env_int("REFRESH_TOKEN_SECONDS", 30 * 86400))
+    JWT_TOKEN_LOCATION = ["headers"]
+    JWT_ERROR_MESSAGE_KEY = "detail"
+
+    # Argon2id parameters: the library's defaults (RFC 9106 low-memory profile).
+    ARGON2_TIME_COST = _env_int("ARGON2_TIME_COST", 3)
+    ARGON2_MEMORY_COST_KIB = _env_int("ARGON2_MEMORY_COST_KIB", 65536)
+    ARGON2_PARALLELISM = _env_int("ARGON2_PARALLELISM", 4)
+
+    CORS_ORIGINS = _env_list("CORS_ORIGINS", "http://localhost:3000,http://127.0.0.1:3000")
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per minute; 100 per hour")
+
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
+    API_TITLE = "carbonlit"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = "/api/docs/assets/"
+
+
+class DevelopmentConfig(Config):
+    """A laptop: the embedded SQLite database and readable defaults."""
+
+
+class TestingConfig(Config):
+    """The test suite: fast password hashes, no rate limits unless a test turns them on."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_ENABLED = False
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST_KIB = 8
+    ARGON2_PARALLELISM = 1
+
+
+class ProductionConfig(Config):
+    """A real deployment: secrets and the database must come from the environment."""
+
+    ENV_NAME = "production"
+
+    @staticmethod
+    def check(settings) -> None:
+        """Refuse to start with a default or missing secret or database; one line says why."""
+        for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
+            value = settings.get(name)
+            if not value or value == DEFAULT_SECRET or len(value) < 32:
+                raise RuntimeError(
+                    f"{name} must be set to a random value of at least 32 characters in production"
+                )
+        if not settings.get("SQLALCHEMY_DATABASE_URI"):
+            raise RuntimeError("DATABASE_URL must be set in production")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def from_environment() -> type[Config]:
+    """The configuration class named by CARBONLIT_ENV (development when unset)."""
+    name = os.environ.get("CARBONLIT_ENV", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"CARBONLIT_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+    return CONFIGS[name]

@@ -1,0 +1,33 @@
+"""How a bearer token becomes the current user, and how token failures are answered."""
+
+from flask_jwt_extended import JWTManager
+
+from learning.accounts.models import User
+from learning.errors import Unauthorized, render_domain_error
+from learning.extensions import db
+
+
+def _unauthorized(detail: str):
+    return render_domain_error(Unauthorized(detail))
+
+
+def init_jwt(jwt: JWTManager) -> None:
+    @jwt.user_lookup_loader
+    def load_user(_header, payload):
+        return db.session.get(User, int(payload["sub"]))
+
+    @jwt.user_lookup_error_loader
+    def user_gone(_header, _payload):
+        return _unauthorized("The account behind this token no longer exists.")
+
+    @jwt.unauthorized_loader
+    def missing_token(reason):
+        return _unauthorized(f"Sign in first: {reason[0].lower()}{reason[1:]}.")
+
+    @jwt.invalid_token_loader
+    def invalid_token(reason):
+        return _unauthorized(f"The token is not valid: {reason}.")
+
+    @jwt.expired_token_loader
+    def expired_token(_header, _payload):
+        return _unauthorized("The token has expired; refresh it or sign in again.")

@@ -1,0 +1,73 @@
+"""flask-smorest, made to speak problem+json and to document authentication on every view."""
+
+import http
+from functools import wraps
+
+import flask_smorest
+import marshmallow as ma
+from flask_jwt_extended import current_user, verify_jwt_in_request
+from flask_smorest.utils import prepare_response
+
+from learning.errors import PROBLEM_CONTENT_TYPE, Forbidden, problem_from_http_exception
+
+
+class ProblemSchema(ma.Schema):
+    """An RFC 9457 problem document, the body of every error answer."""
+
+    type = ma.fields.String(
+        required=True, metadata={"description": "A URI naming the kind of problem"}
+    )
+    title = ma.fields.String(required=True, metadata={"description": "A short, stable summary"})
+    status = ma.fields.Integer(required=True, metadata={"description": "The HTTP status code"})
+    detail = ma.fields.String(metadata={"description": "What went wrong this time"})
+    errors = ma.fields.Dict(
+        keys=ma.fields.String(),
+        metadata={"description": "For invalid input: messages by field name"},
+    )
+    request_id = ma.fields.String(metadata={"description": "The request id, for support"})
+
+
+class Api(flask_smorest.Api):
+    """The project's Api: problem+json errors, documented as such in the OpenAPI document."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error):
+        return problem_from_http_exception(error)
+
+    def _register_responses(self):
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "An error", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """A Blueprint whose views can require a signed-in user, or a role, in one line."""
+
+    def login_required(self, *roles: str):
+        """Require a valid access token and, when roles are named, at least one of them.
+
+        Object-level checks (is this my class?) belong to the domain services, which know
+        the objects; this decorator only knows who is calling.
+        """
+
+        def decorator(view):
+            @wraps(view)
+            def guarded(*args, **kwargs):
+                verify_jwt_in_request()
+                if roles and not any(current_user.has_role(role) for role in roles):
+                    raise Forbidden(f"This needs the role {' or '.join(roles)}.")
+                return view(*args, **kwargs)
+
+            guarded = self.alt_response(401, response="UNAUTHORIZED")(guarded)
+            if roles:
+                guarded = self.alt_response(403, response="FORBIDDEN")(guarded)
+            return self.doc(security=[{"bearerAuth": []}])(guarded)
+
+        return decorator

@@ -1,0 +1,34 @@
+"""Sign-in and registration are throttled, with a Retry-After that says when to try again."""
+
+import pytest
+
+
+@pytest.fixture
+def throttled_client(app_factory):
+    app = app_factory(RATELIMIT_ENABLED=True, AUTH_RATE_LIMIT="3 per minute")
+    return app.test_client()
+
+
+def test_login_is_throttled_after_the_limit(throttled_client):
+    attempt = {"email": "someone@example.org", "password": "guessing"}
+    answers = [throttled_client.post("/api/v1/auth/login", json=attempt) for _ in range(4)]
+
+    assert [a.status_code for a in answers] == [401, 401, 401, 429]
+    throttled = answers[-1]
+    assert throttled.content_type == "application/problem+json"
+    assert int(throttled.headers["Retry-After"]) > 0
+
+
+def test_registration_is_throttled_too(throttled_client):
+    answers = [
+        throttled_client.post("/api/v1/auth/register", json={"email": f"x{i}@example.org"})
+        for i in range(4)
+    ]
+
+    assert answers[-1].status_code == 429
+
+
+def test_other_endpoints_are_not_throttled_by_the_auth_limit(throttled_client):
+    answers = [throttled_client.get("/healthz") for _ in range(10)]
+
+    assert {a.status_code for a in answers} == {200}
