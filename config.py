@@ -42,6 +42,13 @@ class Config:
     AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per minute; 100 per hour")
 
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)
+    COURSE_MAX_FILES = _env_int("COURSE_MAX_FILES", 2000)
+    COURSE_MAX_UNPACKED_BYTES = _env_int("COURSE_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+    PROGRESS_MAX_BATCH = _env_int("PROGRESS_MAX_BATCH", 500)
+    # Offline clients' clocks drift; an event further ahead than this is refused.
+    PROGRESS_MAX_CLOCK_SKEW_SECONDS = _env_int("PROGRESS_MAX_CLOCK_SKEW_SECONDS", 300)
+    QUIZ_MAX_ATTEMPTS = _env_int("QUIZ_MAX_ATTEMPTS", 0)  # 0: no limit
+    QUIZ_MIN_SECONDS_BETWEEN_ATTEMPTS = _env_int("QUIZ_MIN_SECONDS_BETWEEN_ATTEMPTS", 0)
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
     API_TITLE = "carbonlit"

@@ -103,9 +103,15 @@ def _tune_sqlite(connection, _record) -> None:
 def _register_blueprints(app: Flask) -> None:
     from learning import health
     from learning.accounts.routes import bp as accounts_bp
+    from learning.courses.routes import authoring_bp
+    from learning.courses.routes import bp as courses_bp
+    from learning.progress.routes import bp as progress_bp
 
     api.register_blueprint(health.bp)
     api.register_blueprint(accounts_bp)
+    api.register_blueprint(courses_bp)
+    api.register_blueprint(authoring_bp)
+    api.register_blueprint(progress_bp)
 
     @app.route("/api/docs/assets/<path:filename>")
     def swagger_ui_assets(filename):
@@ -115,5 +121,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from learning.accounts.cli import users_cli
+    from learning.courses.cli import courses_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(courses_cli)

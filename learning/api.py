@@ -5,8 +5,10 @@ from functools import wraps
 
 import flask_smorest
 import marshmallow as ma
+from flask import Response, request
 from flask_jwt_extended import current_user, verify_jwt_in_request
 from flask_smorest.utils import prepare_response
+from marshmallow import validate
 
 from learning.errors import PROBLEM_CONTENT_TYPE, Forbidden, problem_from_http_exception
 
@@ -71,3 +73,31 @@ class Blueprint(flask_smorest.Blueprint):
             return self.doc(security=[{"bearerAuth": []}])(guarded)
 
         return decorator
+
+
+class PageArgsSchema(ma.Schema):
+    """?page= and ?per_page= on every list; per_page is capped."""
+
+    page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+def page_schema(item_schema, name: str) -> type[ma.Schema]:
+    """A paginated list of item_schema: {items, page, per_page, total}."""
+    return ma.Schema.from_dict(
+        {
+            "items": ma.fields.List(ma.fields.Nested(item_schema), required=True),
+            "page": ma.fields.Integer(required=True),
+            "per_page": ma.fields.Integer(required=True),
+            "total": ma.fields.Integer(required=True, metadata={"description": "All matches"}),
+        },
+        name=name,
+    )
+
+
+def conditional(data, *, etag: str, headers: dict):
+    """Answer 304 when the client already holds this ETag, else the data with its headers."""
+    headers = {**headers, "ETag": f'"{etag}"'}
+    if request.if_none_match.contains(etag):
+        return Response(status=304, headers=headers)
+    return data, 200, headers

@@ -5,13 +5,14 @@ PostgreSQL server is TEST_POSTGRES_URL (default: postgres on 127.0.0.1:5432, tru
 when it cannot be reached every test skips and says why.
 """
 
+import contextlib
 import os
 import uuid
 
 import psycopg
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
+from flask_migrate import stamp
 
 from config import TestingConfig
 from learning import create_app
@@ -84,10 +85,12 @@ def make_app(database_url: str, **overrides):
 
 @pytest.fixture(scope="session")
 def _schema(database_url):
-    """Build the schema once per session by running the migrations, as production does."""
+    """Build the schema once per session from the models, stamped at the migrations' head;
+    tests/test_migrations.py proves the migrations build the same schema."""
     app = make_app(database_url)
     with app.app_context():
-        upgrade()
+        db.create_all()
+        stamp()
         db.engine.dispose()
 
 
@@ -132,6 +135,28 @@ def _push_request_context():
     """Replace pytest-flask's context for the whole test: each request gets its own session,
     as in production (see flask-sqlalchemy#1171). Tests push an app context where they
     touch the database directly."""
+
+
+@pytest.fixture
+def count_queries(app):
+    """A context manager counting the SQL statements run inside it: `with count_queries() as n`."""
+
+    @contextlib.contextmanager
+    def counting():
+        statements = []
+
+        def record(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", record)
+
+    return counting
 
 
 @pytest.fixture

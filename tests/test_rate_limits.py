@@ -32,3 +32,21 @@ def test_other_endpoints_are_not_throttled_by_the_auth_limit(throttled_client):
     answers = [throttled_client.get("/healthz") for _ in range(10)]
 
     assert {a.status_code for a in answers} == {200}
+
+
+def test_counters_can_live_in_redis_so_every_worker_shares_them(app_factory):
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.ConnectionError as error:
+        pytest.skip(f"Redis is not reachable at {url}: {error}")
+    settings = {"RATELIMIT_ENABLED": True, "AUTH_RATE_LIMIT": "2 per minute"}
+    first_worker = app_factory(RATELIMIT_STORAGE_URI=url, **settings).test_client()
+    attempt = {"email": "someone@example.org", "password": "guessing"}
+    first_worker.post("/api/v1/auth/login", json=attempt)
+    first_worker.post("/api/v1/auth/login", json=attempt)
+
+    second_worker = app_factory(RATELIMIT_STORAGE_URI=url, **settings).test_client()
+
+    assert second_worker.post("/api/v1/auth/login", json=attempt).status_code == 429

@@ -1,0 +1,1 @@
+"""Courses: the package format, authoring, versions and the catalogue."""

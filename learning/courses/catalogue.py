@@ -1,0 +1,251 @@
+"""Reading published courses: the catalogue, outlines, lessons, quizzes and assets.
+
+Language fallback: the first language the request prefers (`?lang=`, then
+`Accept-Language` in order of quality, then the signed-in learner's locale) that the course
+ships; otherwise the course's default language, the first it declares.
+"""
+
+import hashlib
+
+import sqlalchemy as sa
+from sqlalchemy.orm import undefer
+
+from learning.courses.models import PUBLISHED, Asset, Course, CourseVersion, Lesson, Module, Quiz
+from learning.errors import NotFound
+from learning.extensions import db
+
+
+def choose_language(available: list[str], preferred: list[str]) -> str:
+    for language in preferred:
+        if language in available:
+            return language
+    return available[0]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_courses(
+    *,
+    preferred: list[str],
+    language: str | None = None,
+    tag: str | None = None,
+    text: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> dict:
+    """Published courses, filtered by language, tag and words of free text, a page at a time."""
+    query = (
+        sa.select(CourseVersion, Course.slug)
+        .join(Course, Course.id == CourseVersion.course_id)
+        .where(CourseVersion.status == PUBLISHED)
+    )
+    if language:
+        query = query.where(CourseVersion.languages_key.contains(f",{language},"))
+    if tag:
+        query = query.where(CourseVersion.tags_key.contains(f",{tag},"))
+    for word in (text or "").lower().split():
+        query = query.where(CourseVersion.search_text.like(f"%{_escape_like(word)}%", escape="\\"))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    rows = db.session.execute(
+        query.order_by(Course.slug).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    items = []
+    for version, slug in rows:
+        chosen = choose_language(version.languages, preferred)
+        items.append(
+            {
+                "slug": slug,
+                "version": version.version,
+                "language": chosen,
+                "title": version.title[chosen],
+                "summary": version.summary[chosen],
+                "languages": version.languages,
+                "tags": version.tags,
+                "audience": version.audience,
+                "estimated_minutes": version.estimated_minutes,
+                "licence": version.licence,
+                "certifiable": version.certifiable,
+            }
+        )
+    return {"items": items, "page": page, "per_page": per_page, "total": total}
+
+
+def published_version(*, slug: str) -> CourseVersion:
+    version = db.session.scalar(
+        sa.select(CourseVersion)
+        .join(Course, Course.id == CourseVersion.course_id)
+        .where(Course.slug == slug, CourseVersion.status == PUBLISHED)
+    )
+    if version is None:
+        raise NotFound(f"There is no published course {slug}.")
+    return version
+
+
+def course_outline(
+    *, slug: str, preferred: list[str], version: CourseVersion | None = None
+) -> dict:
+    """The whole outline in a fixed number of queries, whatever the size of the course.
+
+    Learners read the published version; authors may pass any version to preview it.
+    """
+    version = version or published_version(slug=slug)
+    language = choose_language(version.languages, preferred)
+    modules = db.session.scalars(
+        sa.select(Module).where(Module.version_id == version.id).order_by(Module.position)
+    ).all()
+    lessons = db.session.scalars(
+        sa.select(Lesson).where(Lesson.version_id == version.id).order_by(Lesson.position)
+    ).all()
+    quizzes = db.session.scalars(sa.select(Quiz).where(Quiz.version_id == version.id)).all()
+    lessons_by_module: dict[int, list[Lesson]] = {}
+    for lesson in lessons:
+        lessons_by_module.setdefault(lesson.module_id, []).append(lesson)
+    quiz_by_module = {quiz.module_id: quiz for quiz in quizzes}
+    return {
+        "slug": slug,
+        "version": version.version,
+        "status": version.status,
+        "language": language,
+        "languages": version.languages,
+        "title": version.title[language],
+        "summary": version.summary[language],
+        "tags": version.tags,
+        "audience": version.audience,
+        "estimated_minutes": version.estimated_minutes,
+        "licence": version.licence,
+        "authors": version.authors,
+        "certifiable": version.certifiable,
+        "modules": [
+            _module_outline(
+                module,
+                lessons_by_module.get(module.id, []),
+                quiz_by_module.get(module.id),
+                language,
+            )
+            for module in modules
+        ],
+    }
+
+
+def _module_outline(module: Module, lessons: list[Lesson], quiz: Quiz | None, language: str):
+    return {
+        "slug": module.slug,
+        "title": module.title[language],
+        "summary": module.summary[language],
+        "minutes": sum(lesson.minutes for lesson in lessons) + (quiz.minutes if quiz else 0),
+        "prerequisites": module.prerequisites,
+        "sequential": module.sequential,
+        # Without a learner's progress every prerequisite is still to do.
+        "locked": bool(module.prerequisites),
+        "sources": module.sources,
+        "lessons": [
+            {
+                "slug": lesson.slug,
+                "title": lesson.title[language],
+                "kind": lesson.kind,
+                "minutes": lesson.minutes,
+            }
+            for lesson in lessons
+        ],
+        "quiz": None
+        if quiz is None
+        else {
+            "slug": quiz.slug,
+            "title": quiz.title[language],
+            "pass_mark": quiz.pass_mark,
+            "minutes": quiz.minutes,
+            "questions": len(quiz.questions),
+        },
+    }
+
+
+def lesson_content(
+    *, slug: str, lesson: str, preferred: list[str], version: CourseVersion | None = None
+) -> dict:
+    """A lesson's sanitised HTML in the negotiated language, with its neighbours and ETag."""
+    version = version or published_version(slug=slug)
+    found = db.session.execute(
+        sa.select(Lesson, Module.slug)
+        .join(Module, Module.id == Lesson.module_id)
+        .where(Lesson.version_id == version.id, Lesson.slug == lesson)
+        .options(undefer(Lesson.html))
+    ).one_or_none()
+    if found is None:
+        raise NotFound(f"{slug} has no lesson {lesson}.")
+    row, module_slug = found
+    order = db.session.scalars(
+        sa.select(Lesson.slug)
+        .join(Module, Module.id == Lesson.module_id)
+        .where(Lesson.version_id == version.id)
+        .order_by(Module.position, Lesson.position)
+    ).all()
+    index = order.index(row.slug)
+    language = choose_language(version.languages, preferred)
+    tag = hashlib.sha256(f"{version.id}:{row.content_hash}:{language}".encode()).hexdigest()
+    return {
+        "course": slug,
+        "version": version.version,
+        "module": module_slug,
+        "slug": row.slug,
+        "language": language,
+        "title": row.title[language],
+        "kind": row.kind,
+        "minutes": row.minutes,
+        "video": row.video_url,
+        "html": row.html[language],
+        "previous": order[index - 1] if index > 0 else None,
+        "next": order[index + 1] if index + 1 < len(order) else None,
+        "etag": tag[:32],
+    }
+
+
+def quiz_for_learners(*, slug: str, quiz: str, preferred: list[str]) -> dict:
+    """A quiz's questions and options, and nothing of the answer key."""
+    version = published_version(slug=slug)
+    found = db.session.execute(
+        sa.select(Quiz, Module.slug)
+        .join(Module, Module.id == Quiz.module_id)
+        .where(Quiz.version_id == version.id, Quiz.slug == quiz)
+    ).one_or_none()
+    if found is None:
+        raise NotFound(f"{slug} has no quiz {quiz}.")
+    row, module_slug = found
+    language = choose_language(version.languages, preferred)
+    return {
+        "course": slug,
+        "version": version.version,
+        "module": module_slug,
+        "slug": row.slug,
+        "language": language,
+        "title": row.title[language],
+        "pass_mark": row.pass_mark,
+        "minutes": row.minutes,
+        "questions": [
+            {
+                "id": question["id"],
+                "type": question["type"],
+                "text": question["text"][language],
+                "options": [
+                    {"id": option["id"], "text": option["text"][language]}
+                    for option in question["options"]
+                ],
+            }
+            for question in row.questions
+        ],
+    }
+
+
+def course_asset(*, slug: str, version: str, name: str) -> Asset:
+    """An image of any version of a course: assets are public, like the lessons using them."""
+    asset = db.session.scalar(
+        sa.select(Asset)
+        .join(CourseVersion, CourseVersion.id == Asset.version_id)
+        .join(Course, Course.id == CourseVersion.course_id)
+        .where(Course.slug == slug, CourseVersion.version == version, Asset.name == name)
+        .options(undefer(Asset.data))
+    )
+    if asset is None:
+        raise NotFound(f"{slug} {version} has no asset {name}.")
+    return asset

@@ -1,0 +1,215 @@
+"""/api/v1/courses (the catalogue) and /api/v1/authoring (uploading and publishing)."""
+
+from flask import Response, request
+from flask.views import MethodView
+from flask_jwt_extended import current_user, get_current_user, verify_jwt_in_request
+
+from learning.api import Blueprint, conditional, page_schema
+from learning.courses import catalogue, services
+from learning.courses.schemas import (
+    AuthoredCourseSchema,
+    CourseListArgsSchema,
+    CourseOutlineSchema,
+    CourseSummarySchema,
+    LanguageArgsSchema,
+    LessonContentSchema,
+    QuizSchema,
+    UploadSchema,
+    VersionSchema,
+)
+from learning.progress import services as progress
+
+bp = Blueprint(
+    "courses", __name__, url_prefix="/api/v1/courses", description="The course catalogue."
+)
+authoring_bp = Blueprint(
+    "authoring",
+    __name__,
+    url_prefix="/api/v1/authoring/courses",
+    description="Uploading, previewing and publishing course packages (authors).",
+)
+
+# Published lessons change only when a new version is published; clients revalidate cheaply.
+CONTENT_CACHE_CONTROL = "public, max-age=300"
+
+
+def preferred_languages(args: dict) -> list[str]:
+    """?lang=, then Accept-Language by quality, then the signed-in learner's locale."""
+    preferred = [args["lang"]] if "lang" in args else []
+    preferred += [value.split("-")[0].lower() for value, _ in request.accept_languages]
+    verify_jwt_in_request(optional=True)
+    if current_user:
+        preferred.append(current_user.locale)
+    return preferred
+
+
+def _content_headers(language: str) -> dict:
+    return {
+        "Content-Language": language,
+        "Cache-Control": CONTENT_CACHE_CONTROL,
+        "Vary": "Accept-Language, Authorization",
+    }
+
+
+@bp.route("")
+class Courses(MethodView):
+    @bp.arguments(CourseListArgsSchema, location="query")
+    @bp.response(200, page_schema(CourseSummarySchema, "CoursePage"))
+    def get(self, args):
+        """Published courses, filtered by language, tag or text (`q`)."""
+        return catalogue.list_courses(
+            preferred=preferred_languages(args),
+            language=args.get("language"),
+            tag=args.get("tag"),
+            text=args.get("q"),
+            page=args["page"],
+            per_page=args["per_page"],
+        )
+
+
+@bp.route("/<slug>")
+class CourseOutline(MethodView):
+    @bp.arguments(LanguageArgsSchema, location="query")
+    @bp.response(200, CourseOutlineSchema)
+    @bp.alt_response(404, response="NOT_FOUND")
+    def get(self, args, slug):
+        """The outline: modules, lessons, quizzes, minutes, prerequisites and what is locked;
+        signed in, my state per lesson."""
+        preferred = preferred_languages(args)
+        outline = progress.course_outline(user=get_current_user(), slug=slug, preferred=preferred)
+        return outline, 200, {"Content-Language": outline["language"]}
+
+
+@bp.route("/<slug>/lessons/<lesson>")
+class LessonContent(MethodView):
+    @bp.arguments(LanguageArgsSchema, location="query")
+    @bp.response(200, LessonContentSchema)
+    @bp.alt_response(304, description="Not modified: the ETag sent still holds")
+    @bp.alt_response(404, response="NOT_FOUND")
+    def get(self, args, slug, lesson):
+        """A lesson as sanitised HTML in the negotiated language (`Content-Language` says which)."""
+        content = catalogue.lesson_content(
+            slug=slug, lesson=lesson, preferred=preferred_languages(args)
+        )
+        return conditional(
+            content, etag=content["etag"], headers=_content_headers(content["language"])
+        )
+
+
+@bp.route("/<slug>/quizzes/<quiz>")
+class QuizQuestions(MethodView):
+    @bp.arguments(LanguageArgsSchema, location="query")
+    @bp.response(200, QuizSchema)
+    @bp.alt_response(404, response="NOT_FOUND")
+    def get(self, args, slug, quiz):
+        """A quiz's questions and options, without the answers."""
+        questions = catalogue.quiz_for_learners(
+            slug=slug, quiz=quiz, preferred=preferred_languages(args)
+        )
+        return questions, 200, {"Content-Language": questions["language"]}
+
+
+@bp.route("/<slug>/versions/<version>/assets/<name>")
+class CourseAsset(MethodView):
+    @bp.response(200, description="The image", content_type="image/*")
+    @bp.alt_response(404, response="NOT_FOUND")
+    def get(self, slug, version, name):
+        """An image of a course version; its URL names the version, so it is cached forever."""
+        asset = catalogue.course_asset(slug=slug, version=version, name=name)
+        response = Response(asset.data, mimetype=asset.media_type)
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        response.set_etag(asset.sha256)
+        return response.make_conditional(request)
+
+
+@authoring_bp.route("")
+class AuthoredCourses(MethodView):
+    @authoring_bp.login_required("author", "admin")
+    @authoring_bp.response(200, AuthoredCourseSchema(many=True))
+    def get(self):
+        """The courses I author (admins: all courses)."""
+        return services.list_authored_courses(user=current_user)
+
+    @authoring_bp.login_required("author", "admin")
+    @authoring_bp.arguments(UploadSchema, location="files")
+    @authoring_bp.response(201, VersionSchema)
+    @authoring_bp.alt_response(400, response="BAD_REQUEST")
+    @authoring_bp.alt_response(409, response="CONFLICT")
+    @authoring_bp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+    @authoring_bp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def post(self, files):
+        """Upload a package (a zip, field `package`): a new draft, or every problem as
+        `file:line: message` in `errors.package`."""
+        return services.upload_package(author=current_user, data=files["package"].read())
+
+
+@authoring_bp.route("/<slug>/versions")
+class Versions(MethodView):
+    @authoring_bp.login_required("author", "admin")
+    @authoring_bp.response(200, VersionSchema(many=True))
+    @authoring_bp.alt_response(404, response="NOT_FOUND")
+    def get(self, slug):
+        """Every version of a course I author, newest first, with its status."""
+        return services.list_versions(user=current_user, slug=slug)
+
+
+@authoring_bp.route("/<slug>/versions/<version>")
+class VersionPreview(MethodView):
+    @authoring_bp.login_required("author", "admin")
+    @authoring_bp.arguments(LanguageArgsSchema, location="query")
+    @authoring_bp.response(200, CourseOutlineSchema)
+    @authoring_bp.alt_response(404, response="NOT_FOUND")
+    def get(self, args, slug, version):
+        """Preview any version, drafts included, as learners would see its outline."""
+        outline = services.preview_outline(
+            user=current_user, slug=slug, version=version, preferred=preferred_languages(args)
+        )
+        return outline, 200, {"Content-Language": outline["language"]}
+
+
+@authoring_bp.route("/<slug>/versions/<version>/lessons/<lesson>")
+class LessonPreview(MethodView):
+    @authoring_bp.login_required("author", "admin")
+    @authoring_bp.arguments(LanguageArgsSchema, location="query")
+    @authoring_bp.response(200, LessonContentSchema)
+    @authoring_bp.alt_response(404, response="NOT_FOUND")
+    def get(self, args, slug, version, lesson):
+        """Preview a lesson of any version as learners would read it."""
+        content = services.preview_lesson(
+            user=current_user,
+            slug=slug,
+            version=version,
+            lesson=lesson,
+            preferred=preferred_languages(args),
+        )
+        return content, 200, {"Content-Language": content["language"]}
+
+
+@authoring_bp.route("/<slug>/versions/<version>/publish")
+class Publish(MethodView):
+    @authoring_bp.login_required("author", "admin")
+    @authoring_bp.response(200, VersionSchema)
+    @authoring_bp.alt_response(404, response="NOT_FOUND")
+    @authoring_bp.alt_response(409, response="CONFLICT")
+    def post(self, slug, version):
+        """Publish a draft: learners see it now; the version before is retired and kept."""
+        return services.publish_version(user=current_user, slug=slug, version=version)
+
+
+@authoring_bp.route("/<slug>/authors/<int:user_id>")
+class CourseAuthors(MethodView):
+    @authoring_bp.login_required("author", "admin")
+    @authoring_bp.response(200, AuthoredCourseSchema)
+    @authoring_bp.alt_response(404, response="NOT_FOUND")
+    @authoring_bp.alt_response(409, response="CONFLICT")
+    def put(self, slug, user_id):
+        """Add a co-author (who must hold the author role)."""
+        return services.add_author(user=current_user, slug=slug, author_id=user_id)
+
+    @authoring_bp.login_required("author", "admin")
+    @authoring_bp.response(200, AuthoredCourseSchema)
+    @authoring_bp.alt_response(404, response="NOT_FOUND")
+    @authoring_bp.alt_response(409, response="CONFLICT")
+    def delete(self, slug, user_id):
+        """Remove a co-author; a course keeps at least one."""
+        return services.remove_author(user=current_user, slug=slug, author_id=user_id)

@@ -1,0 +1,1 @@
+"""Progress: enrolments, offline event sync, completion, quizzes and resume."""

@@ -1,0 +1,719 @@
+"""The rules of progress: enrolment, offline event sync, completion, quiz grading and resume.
+
+A learner's writes are serialised by locking their user row, so that the same batch sent from
+two connections at once is recorded once and fires each domain event once.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask import current_app
+
+from learning import events
+from learning.accounts.models import User
+from learning.courses import catalogue
+from learning.courses.models import PUBLISHED, Course, CourseVersion, Lesson, Module, Quiz
+from learning.db import utcnow
+from learning.errors import Conflict, DomainError, InvalidInput, NotFound
+from learning.extensions import db
+from learning.progress.models import (
+    ACCEPTED,
+    DUPLICATE,
+    REJECTED,
+    VERBS,
+    Enrolment,
+    LessonProgress,
+    ModuleCompletion,
+    ProgressEvent,
+    QuizAttempt,
+)
+
+NOT_STARTED, STARTED, COMPLETED, LOCKED = "not_started", "started", "completed", "locked"
+
+
+class TooSoon(DomainError):
+    status = 429
+    code = "too-soon"
+    title = "Too soon"
+
+
+class EventSchema(ma.Schema):
+    """One offline event; a malformed one is rejected alone, never the whole batch."""
+
+    id = ma.fields.UUID(required=True)
+    course = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
+    lesson = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
+    verb = ma.fields.String(required=True, validate=ma.validate.OneOf(VERBS))
+    at = ma.fields.AwareDateTime(required=True)
+    position = ma.fields.Float(allow_none=True, validate=ma.validate.Range(min=0), allow_nan=False)
+
+
+@dataclass
+class LearnerCourse:
+    """A learner's standing in the published version of one course, loaded in a few queries."""
+
+    course: Course
+    version: CourseVersion
+    modules: list[Module]
+    lessons: dict[int, list[Lesson]]
+    quizzes: dict[int, Quiz]
+    progress: dict[str, LessonProgress]
+    passed_quizzes: set[str]
+    best_scores: dict[str, int]
+    attempts: dict[str, int]
+    enrolment: Enrolment | None
+    completed_modules: set[str] = field(default_factory=set)
+
+    def lesson_by_slug(self, slug: str) -> tuple[Module, Lesson] | None:
+        for module in self.modules:
+            for lesson in self.lessons.get(module.id, []):
+                if lesson.slug == slug:
+                    return module, lesson
+        return None
+
+    def lesson_complete(self, lesson: Lesson) -> bool:
+        row = self.progress.get(lesson.content_hash)
+        return row is not None and row.completed_at is not None
+
+    def quiz_passed(self, module: Module) -> bool:
+        quiz = self.quizzes.get(module.id)
+        return quiz is None or quiz.content_hash in self.passed_quizzes
+
+    def module_complete(self, module: Module) -> bool:
+        return all(self.lesson_complete(lesson) for lesson in self.lessons.get(module.id, [])) and (
+            self.quiz_passed(module)
+        )
+
+    def module_locked(self, module: Module) -> bool:
+        by_slug = {m.slug: m for m in self.modules}
+        return any(not self.module_complete(by_slug[slug]) for slug in module.prerequisites)
+
+    def lesson_locked(self, module: Module, lesson: Lesson) -> bool:
+        if self.module_locked(module):
+            return True
+        if not module.sequential:
+            return False
+        lessons = self.lessons.get(module.id, [])
+        index = lessons.index(lesson)
+        return index > 0 and not self.lesson_complete(lessons[index - 1])
+
+    def lesson_state(self, module: Module, lesson: Lesson) -> str:
+        if self.lesson_complete(lesson):
+            return COMPLETED
+        if self.lesson_locked(module, lesson):
+            return LOCKED
+        return STARTED if lesson.content_hash in self.progress else NOT_STARTED
+
+    def course_complete(self) -> bool:
+        return all(self.module_complete(module) for module in self.modules)
+
+    def counts(self) -> tuple[int, int]:
+        """(steps done, steps in all): every lesson and every quiz is a step."""
+        done = total = 0
+        for module in self.modules:
+            for lesson in self.lessons.get(module.id, []):
+                total += 1
+                done += self.lesson_complete(lesson)
+            if module.id in self.quizzes:
+                total += 1
+                done += self.quiz_passed(module)
+        return done, total
+
+    def percent(self) -> int:
+        done, total = self.counts()
+        return math.floor(100 * done / total) if total else 0
+
+    def resume(self) -> dict | None:
+        """The lesson to open next: the one touched last if unfinished, else the next open one."""
+        ordered = [(m, lesson) for m in self.modules for lesson in self.lessons.get(m.id, [])]
+        touched = [
+            (self.progress[lesson.content_hash].last_activity_at, i)
+            for i, (_, lesson) in enumerate(ordered)
+            if lesson.content_hash in self.progress
+        ]
+        start = max(touched)[1] if touched else 0
+        for module, lesson in ordered[start:] + ordered[:start]:
+            if not self.lesson_complete(lesson) and not self.lesson_locked(module, lesson):
+                row = self.progress.get(lesson.content_hash)
+                return {
+                    "module": module.slug,
+                    "lesson": lesson.slug,
+                    "position": row.position if row else None,
+                }
+        return None
+
+
+def _lock_learner(user_id: int) -> None:
+    """Serialise this learner's progress writes (a row lock on PostgreSQL; SQLite has one
+    writer at a time anyway)."""
+    db.session.execute(sa.select(User.id).where(User.id == user_id).with_for_update())
+
+
+def load_learner_course(*, user_id: int | None, version: CourseVersion) -> LearnerCourse:
+    modules = db.session.scalars(
+        sa.select(Module).where(Module.version_id == version.id).order_by(Module.position)
+    ).all()
+    lessons: dict[int, list[Lesson]] = {}
+    for lesson in db.session.scalars(
+        sa.select(Lesson).where(Lesson.version_id == version.id).order_by(Lesson.position)
+    ):
+        lessons.setdefault(lesson.module_id, []).append(lesson)
+    quizzes = {
+        quiz.module_id: quiz
+        for quiz in db.session.scalars(sa.select(Quiz).where(Quiz.version_id == version.id))
+    }
+    state = LearnerCourse(
+        course=version.course,
+        version=version,
+        modules=list(modules),
+        lessons=lessons,
+        quizzes=quizzes,
+        progress={},
+        passed_quizzes=set(),
+        best_scores={},
+        attempts={},
+        enrolment=None,
+    )
+    if user_id is None:
+        return state
+    state.progress = {
+        row.content_hash: row
+        for row in db.session.scalars(
+            sa.select(LessonProgress).where(
+                LessonProgress.user_id == user_id, LessonProgress.course_id == version.course_id
+            )
+        )
+    }
+    attempts = db.session.execute(
+        sa.select(
+            QuizAttempt.quiz_slug,
+            QuizAttempt.quiz_hash,
+            sa.func.max(QuizAttempt.score),
+            sa.func.count(),
+            sa.func.max(sa.case((QuizAttempt.passed, 1), else_=0)),
+        )
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.course_id == version.course_id)
+        .group_by(QuizAttempt.quiz_slug, QuizAttempt.quiz_hash)
+    ).all()
+    for quiz_slug, quiz_hash, best, count, passed in attempts:
+        state.best_scores[quiz_slug] = max(best, state.best_scores.get(quiz_slug, 0))
+        state.attempts[quiz_slug] = state.attempts.get(quiz_slug, 0) + count
+        if passed:
+            state.passed_quizzes.add(quiz_hash)
+    state.enrolment = db.session.scalar(
+        sa.select(Enrolment).where(
+            Enrolment.user_id == user_id, Enrolment.course_id == version.course_id
+        )
+    )
+    state.completed_modules = set(
+        db.session.scalars(
+            sa.select(ModuleCompletion.module_slug).where(
+                ModuleCompletion.user_id == user_id,
+                ModuleCompletion.course_id == version.course_id,
+            )
+        )
+    )
+    return state
+
+
+def _enrol(state: LearnerCourse, user_id: int) -> Enrolment:
+    if state.enrolment is None:
+        state.enrolment = Enrolment(
+            user_id=user_id, course_id=state.course.id, version_id=state.version.id
+        )
+        db.session.add(state.enrolment)
+    else:
+        state.enrolment.version_id = state.version.id
+    return state.enrolment
+
+
+def enrol(*, user: User, slug: str) -> dict:
+    """Enrol explicitly in a published course; enrolling again changes nothing."""
+    version = catalogue.published_version(slug=slug)
+    _lock_learner(user.id)
+    state = load_learner_course(user_id=user.id, version=version)
+    enrolment = _enrol(state, user.id)
+    db.session.commit()
+    return {
+        "course": slug,
+        "version": version.version,
+        "enrolled_at": enrolment.enrolled_at,
+        "completed_at": enrolment.completed_at,
+    }
+
+
+def _cascade(state: LearnerCourse, user_id: int, module: Module, at: datetime) -> None:
+    """After a lesson or quiz, record and announce a newly completed module, then course."""
+    signature = {"user_id": user_id, "course": state.course.slug, "version": state.version.version}
+    if state.module_complete(module) and module.slug not in state.completed_modules:
+        state.completed_modules.add(module.slug)
+        db.session.add(
+            ModuleCompletion(
+                user_id=user_id,
+                course_id=state.course.id,
+                module_slug=module.slug,
+                version_id=state.version.id,
+                completed_at=at,
+            )
+        )
+        events.module_completed.send("progress", **signature, module=module.slug, at=at)
+    enrolment = _enrol(state, user_id)
+    if enrolment.completed_at is None and state.course_complete():
+        enrolment.completed_at = at
+        enrolment.completed_version_id = state.version.id
+        events.course_completed.send("progress", **signature, at=at)
+
+
+def _apply_event(state: LearnerCourse, user_id: int, event: dict, now: datetime) -> str | None:
+    """Apply one accepted-looking event; return a rejection reason, or None when accepted."""
+    found = state.lesson_by_slug(event["lesson"])
+    if found is None:
+        return "unknown_lesson"
+    module, lesson = found
+    if state.lesson_locked(module, lesson) and not state.lesson_complete(lesson):
+        return "locked"
+    at = event["at"]
+    row = state.progress.get(lesson.content_hash)
+    if row is None:
+        row = LessonProgress(
+            user_id=user_id,
+            course_id=state.course.id,
+            module_slug=module.slug,
+            lesson_slug=lesson.slug,
+            content_hash=lesson.content_hash,
+            started_at=at,
+            last_activity_at=at,
+        )
+        db.session.add(row)
+        state.progress[lesson.content_hash] = row
+    row.started_at = min(row.started_at, at)
+    row.last_activity_at = max(row.last_activity_at, at)
+    newer = row.position_at is None or at >= row.position_at
+    if event["verb"] == "position" and event.get("position") is not None and newer:
+        row.position, row.position_at = event["position"], at
+    enrolment = _enrol(state, user_id)
+    enrolment.last_activity_at = max(filter(None, [enrolment.last_activity_at, at]))
+    if event["verb"] == "completed":
+        if row.completed_at is None:
+            row.completed_at, row.completion_recorded_at = at, now
+            events.lesson_completed.send(
+                "progress",
+                user_id=user_id,
+                course=state.course.slug,
+                version=state.version.version,
+                module=module.slug,
+                lesson=lesson.slug,
+                at=at,
+            )
+            _cascade(state, user_id, module, at)
+        else:
+            row.completed_at = min(row.completed_at, at)
+    return None
+
+
+def sync_events(*, user: User, events_in: list) -> list[dict]:
+    """Record a batch of offline events and answer each: accepted, duplicate or rejected.
+
+    Events apply in client-time order, whatever order they arrive in. The batch is one
+    transaction; a bad event is rejected alone.
+    """
+    maximum = current_app.config["PROGRESS_MAX_BATCH"]
+    if len(events_in) > maximum:
+        raise InvalidInput(
+            f"A batch holds at most {maximum} events; send the rest in another.",
+            errors={"events": [f"At most {maximum} events."]},
+        )
+    now = utcnow()
+    skew = timedelta(seconds=current_app.config["PROGRESS_MAX_CLOCK_SKEW_SECONDS"])
+    results: list[dict | None] = [None] * len(events_in)
+    parsed: list[tuple[int, dict]] = []
+    schema = EventSchema()
+    for index, raw in enumerate(events_in):
+        try:
+            parsed.append((index, schema.load(raw)))
+        except ma.ValidationError as error:
+            given = raw.get("id") if isinstance(raw, dict) else None
+            fields = error.messages if isinstance(raw, dict) else {"not an object": []}
+            results[index] = {
+                "id": given if isinstance(given, str) else None,
+                "status": REJECTED,
+                "reason": "malformed: " + ", ".join(sorted(fields)),
+            }
+    _lock_learner(user.id)
+    ids = [str(event["id"]) for _, event in parsed]
+    previous = {
+        row.event_id: row
+        for row in db.session.scalars(
+            sa.select(ProgressEvent).where(
+                ProgressEvent.user_id == user.id, ProgressEvent.event_id.in_(ids)
+            )
+        )
+    }
+    states: dict[str, LearnerCourse | None] = {}
+    for index, event in sorted(parsed, key=lambda item: (item[1]["at"], item[0])):
+        event_id = str(event["id"])
+        if event_id in previous:
+            first = previous[event_id]
+            results[index] = _answer(event_id, DUPLICATE, first.reason)
+            continue
+        if event["at"] > now + skew:
+            reason = "future"
+        else:
+            slug = event["course"]
+            if slug not in states:
+                states[slug] = _published_state(user.id, slug)
+            state = states[slug]
+            reason = "unknown_course" if state is None else _apply_event(state, user.id, event, now)
+        row = ProgressEvent(
+            user_id=user.id,
+            event_id=event_id,
+            course=event["course"],
+            lesson=event["lesson"],
+            verb=event["verb"],
+            client_at=event["at"],
+            received_at=now,
+            position=event.get("position"),
+            status=REJECTED if reason else ACCEPTED,
+            reason=reason,
+        )
+        db.session.add(row)
+        previous[event_id] = row
+        results[index] = _answer(event_id, row.status, reason)
+    db.session.commit()
+    return results
+
+
+def _answer(event_id: str, status: str, reason: str | None) -> dict:
+    answer = {"id": event_id, "status": status}
+    if reason:
+        answer["reason"] = reason
+    return answer
+
+
+def _published_state(user_id: int, slug: str) -> LearnerCourse | None:
+    try:
+        version = catalogue.published_version(slug=slug)
+    except NotFound:
+        return None
+    return load_learner_course(user_id=user_id, version=version)
+
+
+def _grade(question: dict, answer) -> bool:
+    kind = question["type"]
+    if kind == "single":
+        right = [option["id"] for option in question["options"] if option["correct"]]
+        return isinstance(answer, str) and [answer] == right
+    if kind == "multiple":
+        right = {option["id"] for option in question["options"] if option["correct"]}
+        return isinstance(answer, list) and len(set(answer)) == len(answer) and set(answer) == right
+    if kind == "true_false":
+        return isinstance(answer, bool) and answer == question["answer"]
+    return (
+        isinstance(answer, int | float)
+        and not isinstance(answer, bool)
+        and abs(answer - question["answer"]) <= question.get("tolerance", 0) + 1e-9
+    )
+
+
+def _check_answer_shape(question: dict, answer) -> str | None:
+    kind = question["type"]
+    options = {option["id"] for option in question["options"]}
+    if kind == "single" and not (isinstance(answer, str) and answer in options):
+        return "Choose one option id."
+    if kind == "multiple" and not (
+        isinstance(answer, list) and all(isinstance(a, str) and a in options for a in answer)
+    ):
+        return "Choose a list of option ids."
+    if kind == "true_false" and not isinstance(answer, bool):
+        return "Answer true or false."
+    if kind == "numeric" and (
+        isinstance(answer, bool) or not isinstance(answer, int | float) or not math.isfinite(answer)
+    ):
+        return "Answer a number."
+    return None
+
+
+def _feedback(question: dict, answer, correct: bool, language: str) -> dict:
+    """Whether it was right, and why: the question's explanation or those of the chosen options."""
+    texts = []
+    if question.get("explanation"):
+        texts.append(question["explanation"][language])
+    chosen = answer if isinstance(answer, list) else [answer]
+    for option in question["options"]:
+        if option["id"] in chosen and option.get("explanation"):
+            texts.append(option["explanation"][language])
+    return {"question": question["id"], "correct": correct, "explanation": " ".join(texts)}
+
+
+def submit_attempt(
+    *, user: User, slug: str, quiz_slug: str, answers: list[dict], client_id, preferred
+) -> dict:
+    """Grade a quiz attempt on the server; the best score counts.
+
+    Resending the same client id answers the first grading again and records nothing.
+    """
+    version = catalogue.published_version(slug=slug)
+    _lock_learner(user.id)
+    language = catalogue.choose_language(version.languages, preferred)
+    if client_id is not None:
+        earlier = db.session.scalar(
+            sa.select(QuizAttempt).where(
+                QuizAttempt.user_id == user.id, QuizAttempt.client_id == str(client_id)
+            )
+        )
+        if earlier is not None:
+            return _attempt_result(earlier, language, user.id)
+    state = load_learner_course(user_id=user.id, version=version)
+    module = next(
+        (
+            m
+            for m in state.modules
+            if m.id in state.quizzes and state.quizzes[m.id].slug == quiz_slug
+        ),
+        None,
+    )
+    if module is None:
+        raise NotFound(f"{slug} has no quiz {quiz_slug}.")
+    quiz = state.quizzes[module.id]
+    if state.module_locked(module):
+        raise Conflict(f"The module {module.slug} is locked until its prerequisites are done.")
+    _check_attempt_limits(user.id, state, quiz_slug)
+    by_id = {question["id"]: question for question in quiz.questions}
+    given: dict = {}
+    errors: dict = {}
+    for index, item in enumerate(answers):
+        question = by_id.get(item["question"])
+        if question is None:
+            errors[f"answers.{index}.question"] = ["No such question in this quiz."]
+        elif item["question"] in given:
+            errors[f"answers.{index}.question"] = ["Answered twice."]
+        else:
+            problem = _check_answer_shape(question, item.get("answer"))
+            if problem:
+                errors[f"answers.{index}.answer"] = [problem]
+            given[item["question"]] = item.get("answer")
+    if errors:
+        raise InvalidInput("Some answers do not fit their questions.", errors=errors)
+    passed_before = _passed_before(user.id, state.course.id, quiz.slug)
+    correct = {q["id"]: q["id"] in given and _grade(q, given[q["id"]]) for q in quiz.questions}
+    score = round(100 * sum(correct.values()) / len(quiz.questions))
+    attempt = QuizAttempt(
+        user_id=user.id,
+        course_id=state.course.id,
+        version_id=version.id,
+        module_slug=module.slug,
+        quiz_slug=quiz.slug,
+        quiz_hash=quiz.content_hash,
+        client_id=str(client_id) if client_id else None,
+        answers=[{"question": q, "answer": a} for q, a in given.items()],
+        correct=correct,
+        score=score,
+        passed=score >= quiz.pass_mark,
+        submitted_at=utcnow(),
+    )
+    db.session.add(attempt)
+    _enrol(state, user.id).last_activity_at = attempt.submitted_at
+    if attempt.passed:
+        state.passed_quizzes.add(quiz.content_hash)
+    if attempt.passed and not passed_before:
+        events.quiz_passed.send(
+            "progress",
+            user_id=user.id,
+            course=slug,
+            version=version.version,
+            module=module.slug,
+            quiz=quiz.slug,
+            score=score,
+            at=attempt.submitted_at,
+        )
+    if attempt.passed:
+        _cascade(state, user.id, module, attempt.submitted_at)
+    db.session.flush()
+    result = _attempt_result(attempt, language, user.id, quiz=quiz)
+    db.session.commit()
+    return result
+
+
+def _passed_before(user_id: int, course_id: int, quiz_slug: str) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(QuizAttempt.id)
+            .where(
+                QuizAttempt.user_id == user_id,
+                QuizAttempt.course_id == course_id,
+                QuizAttempt.quiz_slug == quiz_slug,
+                QuizAttempt.passed,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _check_attempt_limits(user_id: int, state: LearnerCourse, quiz_slug: str) -> None:
+    config = current_app.config
+    maximum = config["QUIZ_MAX_ATTEMPTS"]
+    if maximum and state.attempts.get(quiz_slug, 0) >= maximum:
+        raise Conflict(f"All {maximum} attempts at this quiz are used.")
+    spacing = config["QUIZ_MIN_SECONDS_BETWEEN_ATTEMPTS"]
+    if spacing:
+        last = db.session.scalar(
+            sa.select(sa.func.max(QuizAttempt.submitted_at)).where(
+                QuizAttempt.user_id == user_id,
+                QuizAttempt.course_id == state.course.id,
+                QuizAttempt.quiz_slug == quiz_slug,
+            )
+        )
+        if last is not None:
+            wait = spacing - (utcnow() - last).total_seconds()
+            if wait > 0:
+                raise TooSoon(
+                    f"Take a moment before trying again: {math.ceil(wait)} seconds.",
+                    headers={"Retry-After": str(math.ceil(wait))},
+                )
+
+
+def _attempt_result(attempt: QuizAttempt, language: str, user_id: int, quiz: Quiz | None = None):
+    quiz = quiz or db.session.scalar(
+        sa.select(Quiz).where(Quiz.version_id == attempt.version_id, Quiz.slug == attempt.quiz_slug)
+    )
+    given = {item["question"]: item["answer"] for item in attempt.answers}
+    best = db.session.scalar(
+        sa.select(sa.func.max(QuizAttempt.score)).where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.course_id == attempt.course_id,
+            QuizAttempt.quiz_slug == attempt.quiz_slug,
+        )
+    )
+    return {
+        "quiz": attempt.quiz_slug,
+        "language": language,
+        "score": attempt.score,
+        "passed": attempt.passed,
+        "pass_mark": quiz.pass_mark,
+        "best_score": max(best or 0, attempt.score),
+        "questions": [
+            _feedback(q, given.get(q["id"]), attempt.correct[q["id"]], language)
+            for q in quiz.questions
+        ],
+    }
+
+
+def course_outline(*, user: User | None, slug: str, preferred: list[str]) -> dict:
+    """The catalogue's outline; signed in, with my state per lesson and my locks per module."""
+    version = catalogue.published_version(slug=slug)
+    outline = catalogue.course_outline(slug=slug, preferred=preferred, version=version)
+    if user is None:
+        return outline
+    state = load_learner_course(user_id=user.id, version=version)
+    by_slug = {module.slug: module for module in state.modules}
+    for module_outline in outline["modules"]:
+        module = by_slug[module_outline["slug"]]
+        module_outline["locked"] = state.module_locked(module)
+        for lesson_outline, lesson in zip(
+            module_outline["lessons"], state.lessons.get(module.id, []), strict=True
+        ):
+            lesson_outline["state"] = state.lesson_state(module, lesson)
+    return outline
+
+
+def _module_state(state: LearnerCourse, module: Module) -> str:
+    if state.module_complete(module):
+        return COMPLETED
+    if state.module_locked(module):
+        return LOCKED
+    lessons = state.lessons.get(module.id, [])
+    touched = any(lesson.content_hash in state.progress for lesson in lessons)
+    quiz = state.quizzes.get(module.id)
+    return STARTED if touched or (quiz and quiz.slug in state.attempts) else NOT_STARTED
+
+
+def course_progress(*, user: User, slug: str, preferred: list[str]) -> dict:
+    """My state in one course: per module and lesson, quiz best scores, resume point."""
+    version = catalogue.published_version(slug=slug)
+    state = load_learner_course(user_id=user.id, version=version)
+    language = catalogue.choose_language(version.languages, preferred)
+    enrolment = state.enrolment
+    modules = []
+    for module in state.modules:
+        quiz = state.quizzes.get(module.id)
+        modules.append(
+            {
+                "slug": module.slug,
+                "title": module.title[language],
+                "state": _module_state(state, module),
+                "lessons": [
+                    _lesson_progress(state, module, lesson, language)
+                    for lesson in state.lessons.get(module.id, [])
+                ],
+                "quiz": None
+                if quiz is None
+                else {
+                    "slug": quiz.slug,
+                    "passed": quiz.content_hash in state.passed_quizzes,
+                    "best_score": state.best_scores.get(quiz.slug),
+                    "attempts": state.attempts.get(quiz.slug, 0),
+                    "pass_mark": quiz.pass_mark,
+                },
+            }
+        )
+    return {
+        "course": slug,
+        "version": version.version,
+        "language": language,
+        "enrolled": enrolment is not None,
+        "percent": state.percent(),
+        "completed_at": enrolment.completed_at if enrolment else None,
+        "last_activity_at": enrolment.last_activity_at if enrolment else None,
+        "resume": state.resume(),
+        "modules": modules,
+    }
+
+
+def _lesson_progress(state: LearnerCourse, module: Module, lesson: Lesson, language: str):
+    row = state.progress.get(lesson.content_hash)
+    return {
+        "slug": lesson.slug,
+        "title": lesson.title[language],
+        "state": state.lesson_state(module, lesson),
+        "position": row.position if row else None,
+        "completed_at": row.completed_at if row else None,
+    }
+
+
+def my_progress(*, user: User, preferred: list[str]) -> list[dict]:
+    """Every course I am enrolled in, with percent done, where to resume and when I was last
+    active, most recent first."""
+    rows = db.session.execute(
+        sa.select(Enrolment, Course.slug)
+        .join(Course, Course.id == Enrolment.course_id)
+        .where(Enrolment.user_id == user.id)
+    ).all()
+    courses = []
+    for enrolment, slug in rows:
+        try:
+            version = catalogue.published_version(slug=slug)
+        except NotFound:
+            continue
+        state = load_learner_course(user_id=user.id, version=version)
+        language = catalogue.choose_language(version.languages, preferred)
+        courses.append(
+            {
+                "course": slug,
+                "title": version.title[language],
+                "version": version.version,
+                "percent": state.percent(),
+                "resume": state.resume(),
+                "enrolled_at": enrolment.enrolled_at,
+                "last_activity_at": enrolment.last_activity_at,
+                "completed_at": enrolment.completed_at,
+            }
+        )
+    courses.sort(key=lambda c: c["last_activity_at"] or c["enrolled_at"], reverse=True)
+    return courses
+
+
+IN_PROGRESS, DONE = "in_progress", "done"
