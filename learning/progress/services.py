@@ -15,7 +15,7 @@ from flask import current_app
 from learning import events
 from learning.accounts.models import User
 from learning.courses import catalogue
-from learning.courses.models import PUBLISHED, Course, CourseVersion, Lesson, Module, Quiz
+from learning.courses.models import Course, CourseVersion, Lesson, Module, Quiz
 from learning.db import utcnow
 from learning.errors import Conflict, DomainError, InvalidInput, NotFound
 from learning.extensions import db
@@ -714,6 +714,3 @@ def my_progress(*, user: User, preferred: list[str]) -> list[dict]:
         )
     courses.sort(key=lambda c: c["last_activity_at"] or c["enrolled_at"], reverse=True)
     return courses
-
-
-IN_PROGRESS, DONE = "in_progress", "done"
