@@ -1,8 +1,9 @@
 """Fixtures: an app on SQLite or PostgreSQL (--db), a clean database per test, users and tokens.
 
 Choose the database with `pytest --db=postgresql` or CARBONLIT_TEST_DB=postgresql. The
-PostgreSQL server is TEST_POSTGRES_URL (default: postgres on 127.0.0.1:5432, trust auth);
-when it cannot be reached every test skips and says why.
+PostgreSQL server is TEST_POSTGRES_URL (default: postgres on 127.0.0.1:5432, trust auth); each
+run makes its own database there and drops it at the end. When the server cannot be reached
+every test skips and says why.
 """
 
 import contextlib
@@ -44,14 +45,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-def postgres_url() -> sa.URL:
-    return sa.make_url(os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL))
+def postgres_url(suffix: str = "") -> sa.URL:
+    """The test database; its name carries this process's id, so parallel runs never collide."""
+    url = sa.make_url(os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL))
+    return url.set(database=f"{url.database}{suffix}_{os.getpid()}")
 
 
-def recreate_postgres_database(url: sa.URL) -> None:
-    """Drop and create the database named by url, through the server's postgres database."""
+def _maintenance_connection(url: sa.URL):
     try:
-        connection = psycopg.connect(
+        return psycopg.connect(
             host=url.host,
             port=url.port or 5432,
             user=url.username,
@@ -62,19 +64,30 @@ def recreate_postgres_database(url: sa.URL) -> None:
         )
     except psycopg.OperationalError as error:
         pytest.skip(f"PostgreSQL is not reachable at {url.host}:{url.port or 5432}: {error}")
-    with connection:
+
+
+def recreate_postgres_database(url: sa.URL) -> None:
+    """Drop and create the database named by url, through the server's postgres database."""
+    with _maintenance_connection(url) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{url.database}"')
 
 
+def drop_postgres_database(url: sa.URL) -> None:
+    with _maintenance_connection(url) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
-def database_url(pytestconfig, tmp_path_factory) -> str:
+def database_url(pytestconfig, tmp_path_factory):
     """A fresh, empty database for this test session."""
     if pytestconfig.getoption("--db") == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'carbonlit.sqlite3'}"
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'carbonlit.sqlite3'}"
+        return
     url = postgres_url()
     recreate_postgres_database(url)
-    return url.render_as_string(hide_password=False)
+    yield url.render_as_string(hide_password=False)
+    drop_postgres_database(url)
 
 
 def make_app(database_url: str, **overrides):
