@@ -2,6 +2,7 @@
 
 from flask_jwt_extended import JWTManager
 
+from learning.accounts import services
 from learning.accounts.models import User
 from learning.errors import Unauthorized, render_domain_error
 from learning.extensions import db
@@ -27,6 +28,14 @@ def init_jwt(jwt: JWTManager) -> None:
     @jwt.invalid_token_loader
     def invalid_token(reason):
         return _unauthorized(f"The token is not valid: {reason}.")
+
+    @jwt.token_in_blocklist_loader
+    def revoked(_header, payload):
+        return services.token_revoked(payload=payload)
+
+    @jwt.revoked_token_loader
+    def revoked_token(_header, _payload):
+        return _unauthorized("The token was revoked (the password changed); sign in again.")
 
     @jwt.expired_token_loader
     def expired_token(_header, _payload):

@@ -27,6 +27,9 @@ class User(db.Model):
     commune: Mapped[str | None] = mapped_column(sa.String(40))
     leaderboard_visible: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Every token carries the generation it was issued in; raising it (a password change)
+    # revokes all tokens issued before.
+    token_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     granted_roles: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -7,6 +7,7 @@ from flask_jwt_extended import current_user, get_jwt, verify_jwt_in_request
 from learning.accounts import services
 from learning.accounts.schemas import (
     CredentialsSchema,
+    PasswordChangeSchema,
     ProfileUpdateSchema,
     RegisterSchema,
     RolesSchema,
@@ -77,6 +78,18 @@ class Me(MethodView):
     def patch(self, changes):
         """Change my display name, language, commune or leaderboard visibility."""
         return services.update_profile(user=current_user, changes=changes)
+
+
+@bp.route("/me/password")
+class MyPassword(MethodView):
+    @bp.login_required()
+    @bp.arguments(PasswordChangeSchema)
+    @bp.response(200, TokenSchema)
+    @bp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def put(self, body):
+        """Change my password; tokens issued before stop working everywhere, and a new pair
+        comes back."""
+        return services.change_password(user=current_user, **body)
 
 
 @bp.route("/users/<int:user_id>/roles")

@@ -78,3 +78,15 @@ class RolesSchema(ma.Schema):
             f"Grantable: {', '.join(GRANTABLE_ROLES)}"
         },
     )
+
+
+class PasswordChangeSchema(ma.Schema):
+    current_password = ma.fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=1024)
+    )
+    new_password = ma.fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(min=MIN_PASSWORD_LENGTH, max=1024),
+        metadata={"description": f"At least {MIN_PASSWORD_LENGTH} characters, hard to guess"},
+    )

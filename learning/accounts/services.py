@@ -7,6 +7,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token
+from zxcvbn import zxcvbn
 
 from learning.accounts.models import GRANTABLE_ROLES, LEARNER, RefreshToken, User, UserRole
 from learning.db import utcnow
@@ -15,6 +16,7 @@ from learning.extensions import db
 
 BAD_CREDENTIALS = "The email or password is not right."
 MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_SCORE = 2  # zxcvbn: 0 too guessable ... 4 very unguessable
 
 
 def _hasher() -> PasswordHasher:
@@ -46,16 +48,26 @@ def find_user(*, user_id: int) -> User:
     return user
 
 
-def _check_password_rules(password: str) -> None:
+def _check_password_rules(password: str, *, field="password", known=()) -> None:
+    """Long enough, and not guessable: zxcvbn's lists of common passwords, words and names,
+    and what the account itself says (email, name), must not make it weak."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
             f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
-            errors={"password": [f"At least {MIN_PASSWORD_LENGTH} characters."]},
+            errors={field: [f"At least {MIN_PASSWORD_LENGTH} characters."]},
+        )
+    # zxcvbn's cost grows quickly with length; a long prefix already decides.
+    strength = zxcvbn(password[:100], user_inputs=[*known, "carbonlit", "brussels", "bruxelles"])
+    if strength["score"] < MIN_PASSWORD_SCORE:
+        advice = strength["feedback"]["warning"] or "It is too easy to guess."
+        raise InvalidInput(
+            f"Choose a stronger password. {advice}",
+            errors={field: [f"Too easy to guess. {advice}".strip()]},
         )
 
 
 def _new_user(*, email, password, display_name, locale, commune, roles=()) -> User:
-    _check_password_rules(password)
+    _check_password_rules(password, known=[email, email.split("@")[0], display_name])
     email = normalise_email(email)
     if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         raise Conflict("An account with this email already exists.")
@@ -108,10 +120,12 @@ def _issue_tokens(user: User, *, family_id: str) -> dict:
             expires_at=utcnow() + config["JWT_REFRESH_TOKEN_EXPIRES"],
         )
     )
+    generation = {"gen": user.token_generation}
     return {
-        "access_token": create_access_token(identity=str(user.id)),
+        "access_token": create_access_token(identity=str(user.id), additional_claims=generation),
         "refresh_token": create_refresh_token(
-            identity=str(user.id), additional_claims={"jti": jti, "family": family_id}
+            identity=str(user.id),
+            additional_claims={"jti": jti, "family": family_id, **generation},
         ),
         "expires_in": int(config["JWT_ACCESS_TOKEN_EXPIRES"].total_seconds()),
         "token_type": "Bearer",
@@ -173,6 +187,41 @@ def revoke_family(*, family_id: str) -> None:
         .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+
+
+def change_password(*, user: User, current_password: str, new_password: str) -> dict:
+    """Change my password: every token issued before now stops working, on every device,
+    and this device gets a fresh pair."""
+    hasher = _hasher()
+    try:
+        hasher.verify(user.password_hash, current_password)
+    except (VerificationError, InvalidHashError):
+        raise InvalidInput(
+            "The current password is not right.",
+            errors={"current_password": ["Not your current password."]},
+        ) from None
+    _check_password_rules(new_password, field="new_password", known=[user.email, user.display_name])
+    user.password_hash = hasher.hash(new_password)
+    revoke_all_tokens(user=user)
+    tokens = _issue_tokens(user, family_id=str(uuid.uuid4()))
+    db.session.commit()
+    return tokens
+
+
+def revoke_all_tokens(*, user: User) -> None:
+    """Every access and refresh token issued so far stops working."""
+    user.token_generation += 1
+    db.session.execute(
+        sa.update(RefreshToken)
+        .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def token_revoked(*, payload: dict) -> bool:
+    """Whether a token predates its user's last revocation (a password change, say)."""
+    user = db.session.get(User, int(payload["sub"]))
+    return user is not None and payload.get("gen", 0) != user.token_generation
 
 
 def update_profile(*, user: User, changes: dict) -> User:
