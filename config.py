@@ -1,5 +1,6 @@
 """Configuration classes chosen by CARBONLIT_ENV; deployments set them through the environment."""
 
+import json
 import os
 from datetime import timedelta
 
@@ -47,9 +48,35 @@ class Config:
     PROGRESS_MAX_BATCH = _env_int("PROGRESS_MAX_BATCH", 500)
     # Offline clients' clocks drift; an event further ahead than this is refused.
     PROGRESS_MAX_CLOCK_SKEW_SECONDS = _env_int("PROGRESS_MAX_CLOCK_SKEW_SECONDS", 300)
+    # Published outlines and lessons: a per-process LRU of this many entries, and Redis when a
+    # URL is set (shared by every worker and node; entries expire after CONTENT_CACHE_SECONDS).
+    # With Redis every process learns of a publication at once; without it, other processes
+    # re-read which version is published after CONTENT_CACHE_RECHECK_SECONDS.
+    CONTENT_CACHE_URL = os.environ.get("CONTENT_CACHE_URL") or None
+    CONTENT_CACHE_SIZE = _env_int("CONTENT_CACHE_SIZE", 4096)
+    CONTENT_CACHE_SECONDS = _env_int("CONTENT_CACHE_SECONDS", 86400)
+    CONTENT_CACHE_RECHECK_SECONDS = _env_int("CONTENT_CACHE_RECHECK_SECONDS", 1)
     QUIZ_MAX_ATTEMPTS = _env_int("QUIZ_MAX_ATTEMPTS", 0)  # 0: no limit
     QUIZ_MIN_SECONDS_BETWEEN_ATTEMPTS = _env_int("QUIZ_MIN_SECONDS_BETWEEN_ATTEMPTS", 0)
+    CLASS_DUE_SOON_DAYS = _env_int("CLASS_DUE_SOON_DAYS", 7)
+    # Counts only wrong or expired join codes, per account: it stops guessing, not classes.
+    CLASS_JOIN_RATE_LIMIT = os.environ.get("CLASS_JOIN_RATE_LIMIT", "10 per minute; 30 per day")
+    # Points rules by event name, as JSON, over learning/gamification/rules.yaml.
+    POINTS_RULES = json.loads(os.environ.get("POINTS_RULES", "{}"))
+    STREAK_WEEKLY_GOAL_DAYS = _env_int("STREAK_WEEKLY_GOAL_DAYS", 3)
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # The Open Badges issuer: the organisation that stands behind every badge and certificate.
+    BADGE_ISSUER_NAME = os.environ.get("BADGE_ISSUER_NAME", "carbonlit")
+    BADGE_ISSUER_URL = os.environ.get("BADGE_ISSUER_URL") or None  # None: PUBLIC_BASE_URL
+    BADGE_ISSUER_EMAIL = os.environ.get("BADGE_ISSUER_EMAIL", "badges@example.org")
+    # Outbox delivery (flask notify send): by SMTP when SMTP_HOST is set, else to the log.
+    SMTP_HOST = os.environ.get("SMTP_HOST") or None
+    SMTP_PORT = _env_int("SMTP_PORT", 587)
+    SMTP_USER = os.environ.get("SMTP_USER") or None
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
+    SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "true").lower() in ("1", "true", "yes")
+    SMTP_TIMEOUT_SECONDS = _env_int("SMTP_TIMEOUT_SECONDS", 30)
+    MAIL_FROM = os.environ.get("MAIL_FROM", "carbonlit <noreply@localhost>")
 
     API_TITLE = "carbonlit"
     API_VERSION = "v1"

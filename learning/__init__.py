@@ -55,6 +55,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     middleware.init_app(app)
     register_error_handlers(app)
     _register_blueprints(app)
+    _register_event_handlers(app)
     _register_cli(app)
     return app
 
@@ -103,8 +104,16 @@ def _tune_sqlite(connection, _record) -> None:
 def _register_blueprints(app: Flask) -> None:
     from learning import health
     from learning.accounts.routes import bp as accounts_bp
+    from learning.actions.pages import bp as impact_pages_bp
+    from learning.actions.routes import bp as actions_bp
+    from learning.badges.routes import bp as badges_bp
+    from learning.badges.routes import ob as openbadges_bp
+    from learning.certification.routes import bp as certification_bp
+    from learning.circles.routes import bp as circles_bp
+    from learning.classes.routes import bp as classes_bp
     from learning.courses.routes import authoring_bp
     from learning.courses.routes import bp as courses_bp
+    from learning.gamification.routes import bp as gamification_bp
     from learning.progress.routes import bp as progress_bp
 
     api.register_blueprint(health.bp)
@@ -112,6 +121,14 @@ def _register_blueprints(app: Flask) -> None:
     api.register_blueprint(courses_bp)
     api.register_blueprint(authoring_bp)
     api.register_blueprint(progress_bp)
+    api.register_blueprint(gamification_bp)
+    api.register_blueprint(classes_bp)
+    api.register_blueprint(actions_bp)
+    api.register_blueprint(circles_bp)
+    api.register_blueprint(badges_bp)
+    api.register_blueprint(openbadges_bp)
+    api.register_blueprint(certification_bp)
+    app.register_blueprint(impact_pages_bp)
 
     @app.route("/api/docs/assets/<path:filename>")
     def swagger_ui_assets(filename):
@@ -119,9 +136,22 @@ def _register_blueprints(app: Flask) -> None:
         return send_from_directory(swagger_ui_path, filename, max_age=86400)
 
 
+def _register_event_handlers(app: Flask) -> None:
+    """Domains that react to other domains' events connect their receivers here."""
+    from learning.badges.awards import init_app as init_badges
+    from learning.gamification.handlers import init_app as init_gamification
+
+    init_gamification(app)
+    init_badges(app)
+
+
 def _register_cli(app: Flask) -> None:
     from learning.accounts.cli import users_cli
     from learning.courses.cli import courses_cli
+    from learning.gamification.cli import points_cli
+    from learning.notifications.cli import notify_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(courses_cli)
+    app.cli.add_command(notify_cli)
+    app.cli.add_command(points_cli)

@@ -6,13 +6,43 @@ ships; otherwise the course's default language, the first it declares.
 """
 
 import hashlib
+from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import undefer
 
+from learning.courses.cache import content_cache
 from learning.courses.models import PUBLISHED, Asset, Course, CourseVersion, Lesson, Module, Quiz
+from learning.courses.schemas import CourseOutlineSchema, LessonContentSchema
 from learning.errors import NotFound
 from learning.extensions import db
+
+# Part of every cache key: a release that changes what is cached bumps it, so that a shared
+# cache never hands new code an entry in the old shape.
+CACHE_FORMAT = 1
+
+
+_PUBLISHED_REF = (
+    sa.select(
+        CourseVersion.id,
+        CourseVersion.course_id,
+        CourseVersion.version,
+        CourseVersion.languages,
+        CourseVersion.created_at,
+    )
+    .join(Course, Course.id == CourseVersion.course_id)
+    .where(Course.slug == sa.bindparam("slug"), CourseVersion.status == PUBLISHED)
+)
+
+
+@dataclass(frozen=True)
+class CachedDocument:
+    """A published document as it goes on the wire: JSON bytes, their ETag, their language."""
+
+    body: bytes
+    etag: str
+    language: str
 
 
 def choose_language(available: list[str], preferred: list[str]) -> str:
@@ -70,6 +100,118 @@ def list_courses(
             }
         )
     return {"items": items, "page": page, "per_page": per_page, "total": total}
+
+
+def published_ref(*, slug: str) -> sa.Row:
+    """Which version of a course is published (id, course_id, version, languages, created_at).
+
+    Read once per publication generation (see learning/courses/cache.py), so that a cached
+    outline or lesson costs no query at all and a newly published version is served at once.
+    """
+    cache = content_cache()
+    ref = cache.published(slug)
+    if ref is not None:
+        return ref
+    generation = cache.generation()
+    ref = db.session.execute(_PUBLISHED_REF, {"slug": slug}).one_or_none()
+    if ref is None:
+        raise NotFound(f"There is no published course {slug}.")
+    cache.remember_published(slug, ref, generation)
+    return ref
+
+
+def _cache_key(kind: str, ref: sa.Row, *parts: str) -> str:
+    """Keys name the version by id and creation time, so that a database rebuilt from scratch
+    (ids starting again at 1) never meets another database's entries in a shared cache."""
+    stamp = int(ref.created_at.timestamp() * 1_000_000)
+    return ":".join([kind, str(CACHE_FORMAT), str(ref.id), str(stamp), *parts])
+
+
+def _cached(key: str, language: str, build) -> CachedDocument:
+    """The document under key, built (body, etag) and stored on a miss."""
+    cache = content_cache()
+    packed = cache.get(key)
+    if packed is None:
+        body, etag = build()
+        packed = etag.encode() + b"\n" + body
+        cache.set(key, packed)
+    etag, _, body = packed.partition(b"\n")
+    return CachedDocument(body=body, etag=etag.decode(), language=language)
+
+
+def _json_bytes(document: dict) -> bytes:
+    return current_app.json.dumps(document).encode()
+
+
+def published_outline(*, slug: str, preferred: list[str]) -> tuple[sa.Row, CachedDocument]:
+    """The published version and its outline as learners get it, from the cache after the
+    first request: one query on a hit, whatever the size of the course."""
+    ref = published_ref(slug=slug)
+    language = choose_language(ref.languages, preferred)
+
+    def build() -> tuple[bytes, str]:
+        version = db.session.get(CourseVersion, ref.id)
+        outline = course_outline(slug=slug, preferred=[language], version=version)
+        body = _json_bytes(CourseOutlineSchema().dump(outline))
+        return body, hashlib.sha256(body).hexdigest()[:32]
+
+    return ref, _cached(_cache_key("outline", ref, language), language, build)
+
+
+def published_structure(*, ref: sa.Row) -> list[dict]:
+    """What a learner's progress is matched against, per module in order: its slug,
+    prerequisites and sequential flag, its lessons' and quiz's (slug, content hash).
+
+    Cached like the outline, so that overlaying a learner's state needs no course table.
+    """
+
+    def build() -> tuple[bytes, str]:
+        modules = db.session.execute(
+            sa.select(Module.id, Module.slug, Module.prerequisites, Module.sequential)
+            .where(Module.version_id == ref.id)
+            .order_by(Module.position)
+        ).all()
+        lessons: dict[int, list[list[str]]] = {}
+        for module_id, slug, content_hash in db.session.execute(
+            sa.select(Lesson.module_id, Lesson.slug, Lesson.content_hash)
+            .where(Lesson.version_id == ref.id)
+            .order_by(Lesson.position)
+        ):
+            lessons.setdefault(module_id, []).append([slug, content_hash])
+        quizzes = {
+            module_id: [slug, content_hash]
+            for module_id, slug, content_hash in db.session.execute(
+                sa.select(Quiz.module_id, Quiz.slug, Quiz.content_hash).where(
+                    Quiz.version_id == ref.id
+                )
+            )
+        }
+        structure = [
+            {
+                "slug": module.slug,
+                "prerequisites": module.prerequisites,
+                "sequential": module.sequential,
+                "lessons": lessons.get(module.id, []),
+                "quiz": quizzes.get(module.id),
+            }
+            for module in modules
+        ]
+        return _json_bytes(structure), ""
+
+    document = _cached(_cache_key("structure", ref), "", build)
+    return current_app.json.loads(document.body)
+
+
+def published_lesson(*, slug: str, lesson: str, preferred: list[str]) -> CachedDocument:
+    """A published lesson as learners get it, from the cache after the first request."""
+    ref = published_ref(slug=slug)
+    language = choose_language(ref.languages, preferred)
+
+    def build() -> tuple[bytes, str]:
+        content = lesson_content(slug=slug, lesson=lesson, preferred=[language], version=ref)
+        return _json_bytes(LessonContentSchema().dump(content)), content["etag"]
+
+    return _cached(_cache_key("lesson", ref, language, lesson), language, build)
 
 
 def published_version(*, slug: str) -> CourseVersion:
@@ -162,9 +304,12 @@ def _module_outline(module: Module, lessons: list[Lesson], quiz: Quiz | None, la
 
 
 def lesson_content(
-    *, slug: str, lesson: str, preferred: list[str], version: CourseVersion | None = None
+    *, slug: str, lesson: str, preferred: list[str], version: CourseVersion | sa.Row | None = None
 ) -> dict:
-    """A lesson's sanitised HTML in the negotiated language, with its neighbours and ETag."""
+    """A lesson's sanitised HTML in the negotiated language, with its neighbours and ETag.
+
+    `version` is any version (authors preview drafts) or a published_ref row.
+    """
     version = version or published_version(slug=slug)
     found = db.session.execute(
         sa.select(Lesson, Module.slug)

@@ -1,10 +1,10 @@
 """/api/v1/courses (the catalogue) and /api/v1/authoring (uploading and publishing)."""
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_jwt_extended import current_user, get_current_user, verify_jwt_in_request
 
-from learning.api import Blueprint, conditional, page_schema
+from learning.api import Blueprint, page_schema
 from learning.courses import catalogue, services
 from learning.courses.schemas import (
     AuthoredCourseSchema,
@@ -51,6 +51,15 @@ def _content_headers(language: str) -> dict:
     }
 
 
+def _cached_answer(document: catalogue.CachedDocument) -> Response:
+    """The cached bytes as they are (they are the schema's dump already), or 304 when the
+    client holds them: the hot path of reading a course serialises nothing."""
+    headers = {**_content_headers(document.language), "ETag": f'"{document.etag}"'}
+    if request.if_none_match.contains(document.etag):
+        return Response(status=304, headers=headers)
+    return Response(document.body, mimetype="application/json", headers=headers)
+
+
 @bp.route("")
 class Courses(MethodView):
     @bp.arguments(CourseListArgsSchema, location="query")
@@ -71,13 +80,27 @@ class Courses(MethodView):
 class CourseOutline(MethodView):
     @bp.arguments(LanguageArgsSchema, location="query")
     @bp.response(200, CourseOutlineSchema)
+    @bp.alt_response(304, description="Not modified: the ETag sent still holds (anonymous)")
     @bp.alt_response(404, response="NOT_FOUND")
     def get(self, args, slug):
         """The outline: modules, lessons, quizzes, minutes, prerequisites and what is locked;
         signed in, my state per lesson."""
         preferred = preferred_languages(args)
-        outline = progress.course_outline(user=get_current_user(), slug=slug, preferred=preferred)
-        return outline, 200, {"Content-Language": outline["language"]}
+        user = get_current_user()
+        if user is None:
+            _, document = catalogue.published_outline(slug=slug, preferred=preferred)
+            return _cached_answer(document)
+        outline = progress.course_outline(user=user, slug=slug, preferred=preferred)
+        # The cached outline was dumped by the schema; only states and locks were set since.
+        response = current_app.json.response(outline)
+        response.headers.update(
+            {
+                "Content-Language": outline["language"],
+                "Cache-Control": "private, no-cache",
+                "Vary": "Accept-Language, Authorization",
+            }
+        )
+        return response
 
 
 @bp.route("/<slug>/lessons/<lesson>")
@@ -88,12 +111,10 @@ class LessonContent(MethodView):
     @bp.alt_response(404, response="NOT_FOUND")
     def get(self, args, slug, lesson):
         """A lesson as sanitised HTML in the negotiated language (`Content-Language` says which)."""
-        content = catalogue.lesson_content(
+        document = catalogue.published_lesson(
             slug=slug, lesson=lesson, preferred=preferred_languages(args)
         )
-        return conditional(
-            content, etag=content["etag"], headers=_content_headers(content["language"])
-        )
+        return _cached_answer(document)
 
 
 @bp.route("/<slug>/quizzes/<quiz>")

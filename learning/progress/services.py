@@ -7,6 +7,7 @@ two connections at once is recorded once and fires each domain event once.
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import marshmallow as ma
 import sqlalchemy as sa
@@ -15,8 +16,8 @@ from flask import current_app
 from learning import events
 from learning.accounts.models import User
 from learning.courses import catalogue
-from learning.courses.models import Course, CourseVersion, Lesson, Module, Quiz
-from learning.db import utcnow
+from learning.courses.models import PUBLISHED, Course, CourseVersion, Lesson, Module, Quiz
+from learning.db import UTCDateTime, utcnow
 from learning.errors import Conflict, DomainError, InvalidInput, NotFound
 from learning.extensions import db
 from learning.progress.models import (
@@ -602,19 +603,88 @@ def _attempt_result(attempt: QuizAttempt, language: str, user_id: int, quiz: Qui
     }
 
 
+class _CachedModule(NamedTuple):
+    """A module of a cached course structure, shaped like the Module that LearnerCourse reads."""
+
+    id: int
+    slug: str
+    prerequisites: list
+    sequential: bool
+
+
+class _CachedStep(NamedTuple):
+    """A lesson or quiz of a cached course structure: what progress is matched against."""
+
+    slug: str
+    content_hash: str
+
+
+# My lessons touched (with when completed) and my passed quizzes' hashes, in one round trip.
+_MY_STANDING = sa.union_all(
+    sa.select(
+        LessonProgress.content_hash,
+        LessonProgress.completed_at,
+        sa.literal(False).label("quiz"),
+    ).where(
+        LessonProgress.user_id == sa.bindparam("user_id"),
+        LessonProgress.course_id == sa.bindparam("course_id"),
+    ),
+    sa.select(QuizAttempt.quiz_hash, sa.cast(sa.null(), UTCDateTime), sa.literal(True))
+    .where(
+        QuizAttempt.user_id == sa.bindparam("user_id"),
+        QuizAttempt.course_id == sa.bindparam("course_id"),
+        QuizAttempt.passed,
+    )
+    .distinct(),
+)
+
+
 def course_outline(*, user: User | None, slug: str, preferred: list[str]) -> dict:
-    """The catalogue's outline; signed in, with my state per lesson and my locks per module."""
-    version = catalogue.published_version(slug=slug)
-    outline = catalogue.course_outline(slug=slug, preferred=preferred, version=version)
+    """The published outline as learners get it; signed in, with my state per lesson and my
+    locks per module.
+
+    The outline and the course's structure come from the content cache, so that signed in it
+    costs one query of mine, whatever the size of the course; the locking rules are
+    LearnerCourse's, run over the cached structure.
+    """
+    ref, document = catalogue.published_outline(slug=slug, preferred=preferred)
+    outline = current_app.json.loads(document.body)
     if user is None:
         return outline
-    state = load_learner_course(user_id=user.id, version=version)
-    by_slug = {module.slug: module for module in state.modules}
-    for module_outline in outline["modules"]:
-        module = by_slug[module_outline["slug"]]
+    structure = catalogue.published_structure(ref=ref)
+    modules = [
+        _CachedModule(index, module["slug"], module["prerequisites"], module["sequential"])
+        for index, module in enumerate(structure)
+    ]
+    progress, passed = {}, set()
+    for row in db.session.execute(_MY_STANDING, {"user_id": user.id, "course_id": ref.course_id}):
+        if row.quiz:
+            passed.add(row.content_hash)
+        else:
+            progress[row.content_hash] = row
+    state = LearnerCourse(
+        course=None,
+        version=None,
+        modules=modules,
+        lessons={
+            index: [_CachedStep(*lesson) for lesson in module["lessons"]]
+            for index, module in enumerate(structure)
+        },
+        quizzes={
+            index: _CachedStep(*module["quiz"])
+            for index, module in enumerate(structure)
+            if module["quiz"]
+        },
+        progress=progress,
+        passed_quizzes=passed,
+        best_scores={},
+        attempts={},
+        enrolment=None,
+    )
+    for module, module_outline in zip(modules, outline["modules"], strict=True):
         module_outline["locked"] = state.module_locked(module)
-        for lesson_outline, lesson in zip(
-            module_outline["lessons"], state.lessons.get(module.id, []), strict=True
+        for lesson, lesson_outline in zip(
+            state.lessons[module.id], module_outline["lessons"], strict=True
         ):
             lesson_outline["state"] = state.lesson_state(module, lesson)
     return outline
@@ -714,3 +784,160 @@ def my_progress(*, user: User, preferred: list[str]) -> list[dict]:
         )
     courses.sort(key=lambda c: c["last_activity_at"] or c["enrolled_at"], reverse=True)
     return courses
+
+
+IN_PROGRESS, DONE = "in_progress", "done"
+
+
+def progress_for_learners(
+    *, user_ids: list[int], targets: list[tuple[str, str | None]]
+) -> dict[tuple[str, str | None], dict[int, dict]]:
+    """Where each learner stands on each target, a course slug with a module slug or None for
+    the whole course: {target: {user_id: {percent, state, completed_at}}}.
+
+    Class progress matrices call it with every learner and every assignment at once, so it runs
+    the same few queries however many learners, courses and modules there are. `state` is
+    not_started, in_progress (a lesson or quiz of the target touched) or done. A target stays
+    done once completed, in any version, and its completed_at is that first completion (None
+    when the published version counts it complete but no completion was recorded yet). Targets
+    whose course is not published, or whose module the published version lacks, are left out.
+    """
+    found = db.session.execute(
+        sa.select(CourseVersion, Course)
+        .join(Course, Course.id == CourseVersion.course_id)
+        .where(
+            Course.slug.in_(sorted({slug for slug, _ in targets})),
+            CourseVersion.status == PUBLISHED,
+        )
+    ).all()
+    if not found:
+        return {}
+    version_ids = [version.id for version, _ in found]
+    course_ids = [course.id for _, course in found]
+    modules: dict[int, list[Module]] = {}
+    for module in db.session.scalars(
+        sa.select(Module).where(Module.version_id.in_(version_ids)).order_by(Module.position)
+    ):
+        modules.setdefault(module.version_id, []).append(module)
+    lessons: dict[int, list[Lesson]] = {}
+    for lesson in db.session.scalars(
+        sa.select(Lesson).where(Lesson.version_id.in_(version_ids)).order_by(Lesson.position)
+    ):
+        lessons.setdefault(lesson.module_id, []).append(lesson)
+    quizzes = {
+        quiz.module_id: quiz
+        for quiz in db.session.scalars(sa.select(Quiz).where(Quiz.version_id.in_(version_ids)))
+    }
+    states: dict[tuple[int, int], LearnerCourse] = {}
+    for version, course in found:
+        for user_id in user_ids:
+            states[(user_id, course.id)] = LearnerCourse(
+                course=course,
+                version=version,
+                modules=modules.get(version.id, []),
+                lessons=lessons,
+                quizzes=quizzes,
+                progress={},
+                passed_quizzes=set(),
+                best_scores={},
+                attempts={},
+                enrolment=None,
+            )
+    _load_learners_standing(states, user_ids=user_ids, course_ids=course_ids)
+    completions = {
+        (row.user_id, row.course_id, row.module_slug): row.completed_at
+        for row in db.session.scalars(
+            sa.select(ModuleCompletion).where(
+                ModuleCompletion.user_id.in_(user_ids), ModuleCompletion.course_id.in_(course_ids)
+            )
+        )
+    }
+    published = {course.slug: (course, version) for version, course in found}
+    standings: dict[tuple[str, str | None], dict[int, dict]] = {}
+    for slug, module_slug in dict.fromkeys(targets):
+        if slug not in published:
+            continue
+        course, version = published[slug]
+        chosen = [m for m in modules.get(version.id, []) if module_slug in (None, m.slug)]
+        if not chosen:
+            continue
+        standings[(slug, module_slug)] = {}
+        for user_id in user_ids:
+            state = states[(user_id, course.id)]
+            if module_slug is None:
+                completed_at = state.enrolment.completed_at if state.enrolment else None
+            else:
+                completed_at = completions.get((user_id, course.id, module_slug))
+            standings[(slug, module_slug)][user_id] = _standing(state, chosen, completed_at)
+    return standings
+
+
+def _load_learners_standing(
+    states: dict[tuple[int, int], LearnerCourse], *, user_ids: list[int], course_ids: list[int]
+) -> None:
+    """Fill in lesson progress, quiz results and enrolments: one query each for everyone."""
+    for row in db.session.scalars(
+        sa.select(LessonProgress).where(
+            LessonProgress.user_id.in_(user_ids), LessonProgress.course_id.in_(course_ids)
+        )
+    ):
+        states[(row.user_id, row.course_id)].progress[row.content_hash] = row
+    attempts = db.session.execute(
+        sa.select(
+            QuizAttempt.user_id,
+            QuizAttempt.course_id,
+            QuizAttempt.quiz_slug,
+            QuizAttempt.quiz_hash,
+            sa.func.max(QuizAttempt.score),
+            sa.func.count(),
+            sa.func.max(sa.case((QuizAttempt.passed, 1), else_=0)),
+        )
+        .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.course_id.in_(course_ids))
+        .group_by(
+            QuizAttempt.user_id, QuizAttempt.course_id, QuizAttempt.quiz_slug, QuizAttempt.quiz_hash
+        )
+    ).all()
+    for user_id, course_id, quiz_slug, quiz_hash, best, count, passed in attempts:
+        state = states[(user_id, course_id)]
+        state.best_scores[quiz_slug] = max(best, state.best_scores.get(quiz_slug, 0))
+        state.attempts[quiz_slug] = state.attempts.get(quiz_slug, 0) + count
+        if passed:
+            state.passed_quizzes.add(quiz_hash)
+    for enrolment in db.session.scalars(
+        sa.select(Enrolment).where(
+            Enrolment.user_id.in_(user_ids), Enrolment.course_id.in_(course_ids)
+        )
+    ):
+        states[(enrolment.user_id, enrolment.course_id)].enrolment = enrolment
+
+
+def _standing(state: LearnerCourse, modules: list[Module], completed_at: datetime | None) -> dict:
+    """Percent of the steps (lessons and quizzes) of these modules done, and the state."""
+    if completed_at is not None or all(state.module_complete(module) for module in modules):
+        return {"percent": 100, "state": DONE, "completed_at": completed_at}
+    done = total = 0
+    touched = False
+    for module in modules:
+        for lesson in state.lessons.get(module.id, []):
+            total += 1
+            done += state.lesson_complete(lesson)
+            touched = touched or lesson.content_hash in state.progress
+        quiz = state.quizzes.get(module.id)
+        if quiz is not None:
+            total += 1
+            done += state.quiz_passed(module)
+            touched = touched or quiz.slug in state.attempts
+    return {
+        "percent": math.floor(100 * done / total) if total else 0,
+        "state": IN_PROGRESS if touched else NOT_STARTED,
+        "completed_at": None,
+    }
+
+
+def enrolled_user_ids(*, slug: str) -> sa.Select:
+    """The ids of the learners enrolled in a course, as a query other domains filter by: a
+    course can have more learners than a database takes bound parameters."""
+    course_id = db.session.scalar(sa.select(Course.id).where(Course.slug == slug))
+    if course_id is None:
+        raise NotFound(f"There is no course {slug}.")
+    return sa.select(Enrolment.user_id).where(Enrolment.course_id == course_id)

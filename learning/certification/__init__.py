@@ -1,0 +1,1 @@
+"""The Carbon Literate certification: submissions, assessor review and the printable certificate."""

@@ -1,0 +1,1 @@
+"""Classes: teachers, their groups of learners, join codes, assignments and class progress."""

@@ -1,0 +1,1 @@
+"""Gamification: the points ledger, levels, streaks, leaderboards and collective challenges."""

@@ -1,0 +1,105 @@
+"""The benchmark's seeded data is what the services would have written: the API reads it back."""
+
+import pytest
+import sqlalchemy as sa
+
+from bench.seed import PASSWORD, Scale, Seeded, seed
+from learning.extensions import db
+from learning.gamification.models import LedgerEntry
+from learning.progress.models import LessonProgress
+
+TINY = Scale(
+    learners=80,
+    progress_events=800,
+    ledger_rows=800,
+    classes=2,
+    pledges=400,
+    token_learners=10,
+)
+
+
+@pytest.fixture
+def seeded(app) -> Seeded:
+    return seed(app, TINY)
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_seeding_writes_the_scale_asked_for(seeded):
+    assert seeded.counts["learners"] == 80
+    assert seeded.counts["progress_events"] == 800
+    assert seeded.counts["ledger_entries"] == 800
+    assert seeded.counts["classes"] == 2
+    assert len(seeded.tokens) == 10
+
+
+def test_seeded_learners_sign_in_with_the_benchmark_password(client, seeded):
+    response = client.post(
+        "/api/v1/auth/login",
+        json={"email": f"learner-{seeded.learner_ids[0]}@bench.example.org", "password": PASSWORD},
+    )
+
+    assert response.status_code == 200
+
+
+def test_a_seeded_learners_outline_shows_the_lessons_they_completed(app, client, seeded):
+    user_id, token = next(iter(seeded.tokens.items()))
+    with app.app_context():
+        completed = set(
+            db.session.scalars(
+                sa.select(LessonProgress.lesson_slug).where(
+                    LessonProgress.user_id == user_id, LessonProgress.completed_at.is_not(None)
+                )
+            )
+        )
+
+    outline = client.get(f"/api/v1/courses/{seeded.enrolled[user_id]}", headers=bearer(token))
+    progress = client.get("/api/v1/me/progress", headers=bearer(token)).json["items"]
+
+    shown = {
+        lesson["slug"]
+        for module in outline.json["modules"]
+        for lesson in module["lessons"]
+        if lesson["state"] == "completed"
+    }
+    assert completed
+    assert shown == completed
+    assert [course["course"] for course in progress] == [seeded.enrolled[user_id]]
+    assert progress[0]["percent"] > 0
+
+
+def test_seeded_points_add_up_the_ledger(app, client, seeded):
+    user_id, token = next(iter(seeded.tokens.items()))
+    with app.app_context():
+        ledger = db.session.scalar(
+            sa.select(sa.func.sum(LedgerEntry.points)).where(LedgerEntry.user_id == user_id)
+        )
+
+    points = client.get("/api/v1/me/points", headers=bearer(token)).json
+    board = client.get(
+        "/api/v1/leaderboards?scope=global&period=all&limit=20", headers=bearer(token)
+    ).json
+
+    assert points["total"] == ledger
+    assert len(board["top"]) == 20
+    assert board["me"]["points"] == ledger
+
+
+def test_seeded_pledges_show_in_the_region_s_impact(client, seeded):
+    impact = client.get("/api/v1/impact?scope=region")
+
+    assert seeded.counts["pledges"] == 400
+    assert impact.status_code == 200, impact.json
+    assert impact.json["pledges"] > 0
+
+
+def test_a_seeded_teacher_sees_a_class_of_learners_by_ten_assignments(client, seeded):
+    class_id, token = next(iter(seeded.teacher_tokens.items()))
+
+    matrix = client.get(f"/api/v1/classes/{class_id}/progress", headers=bearer(token))
+
+    assert matrix.status_code == 200
+    assert len(matrix.json["assignments"]) == 10
+    assert len(matrix.json["learners"]) == 30
