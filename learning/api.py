@@ -5,7 +5,6 @@ from functools import wraps
 
 import flask_smorest
 import marshmallow as ma
-from flask import Response, request
 from flask_jwt_extended import current_user, verify_jwt_in_request
 from flask_smorest.utils import prepare_response
 from marshmallow import validate
@@ -93,11 +92,3 @@ def page_schema(item_schema, name: str) -> type[ma.Schema]:
         },
         name=name,
     )
-
-
-def conditional(data, *, etag: str, headers: dict):
-    """Answer 304 when the client already holds this ETag, else the data with its headers."""
-    headers = {**headers, "ETag": f'"{etag}"'}
-    if request.if_none_match.contains(etag):
-        return Response(status=304, headers=headers)
-    return data, 200, headers

@@ -1,5 +1,6 @@
 """How a bearer token becomes the current user, and how token failures are answered."""
 
+from flask import g
 from flask_jwt_extended import JWTManager
 
 from learning.accounts import services
@@ -15,7 +16,7 @@ def _unauthorized(detail: str):
 def init_jwt(jwt: JWTManager) -> None:
     @jwt.user_lookup_loader
     def load_user(_header, payload):
-        return db.session.get(User, int(payload["sub"]))
+        return g.pop("token_user", None) or db.session.get(User, int(payload["sub"]))
 
     @jwt.user_lookup_error_loader
     def user_gone(_header, _payload):
@@ -31,7 +32,10 @@ def init_jwt(jwt: JWTManager) -> None:
 
     @jwt.token_in_blocklist_loader
     def revoked(_header, payload):
-        return services.token_revoked(payload=payload)
+        # The session's identity map holds rows weakly: keeping the user on g saves the
+        # user lookup that follows from loading it (and its roles) a second time.
+        g.token_user = db.session.get(User, int(payload["sub"]))
+        return services.token_revoked(user=g.token_user, payload=payload)
 
     @jwt.revoked_token_loader
     def revoked_token(_header, _payload):

@@ -218,9 +218,8 @@ def revoke_all_tokens(*, user: User) -> None:
     )
 
 
-def token_revoked(*, payload: dict) -> bool:
+def token_revoked(*, user: User | None, payload: dict) -> bool:
     """Whether a token predates its user's last revocation (a password change, say)."""
-    user = db.session.get(User, int(payload["sub"]))
     return user is not None and payload.get("gen", 0) != user.token_generation
 
 
