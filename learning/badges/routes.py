@@ -21,14 +21,13 @@ from learning.badges.schemas import (
     BadgePageSchema,
     BadgeSchema,
     CourseBadgeSchema,
-    MyBadgesArgsSchema,
     ProfileDocumentSchema,
     RevocationListDocumentSchema,
     RevocationSchema,
     RevokedAssertionDocumentSchema,
 )
 from learning.courses.routes import preferred_languages
-from learning.courses.schemas import LanguageArgsSchema
+from learning.courses.schemas import LanguageArgsSchema, PagedLanguageArgsSchema
 
 bp = Blueprint(
     "badges",
@@ -131,7 +130,7 @@ class CourseBadges(MethodView):
 @bp.route("/me/badges")
 class MyBadges(MethodView):
     @bp.login_required()
-    @bp.arguments(MyBadgesArgsSchema, location="query")
+    @bp.arguments(PagedLanguageArgsSchema, location="query")
     @bp.response(200, AwardPageSchema)
     def get(self, args):
         """My awards, newest first; revoked ones are marked."""

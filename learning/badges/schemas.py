@@ -20,10 +20,6 @@ class BadgeListArgsSchema(PageArgsSchema, LanguageArgsSchema):
     )
 
 
-class MyBadgesArgsSchema(PageArgsSchema, LanguageArgsSchema):
-    pass
-
-
 class BadgeSchema(ma.Schema):
     slug = ma.fields.String(required=True)
     id = ma.fields.String(required=True, metadata={"description": "The Open Badges BadgeClass id"})

@@ -17,7 +17,11 @@ class LanguageArgsSchema(ma.Schema):
     )
 
 
-class CourseListArgsSchema(PageArgsSchema, LanguageArgsSchema):
+class PagedLanguageArgsSchema(PageArgsSchema, LanguageArgsSchema):
+    """?page=, ?per_page= and ?lang= on a list of things shown in the learner's language."""
+
+
+class CourseListArgsSchema(PagedLanguageArgsSchema):
     language = ma.fields.String(
         validate=validate.OneOf(LANGUAGES), metadata={"description": "Courses offered in"}
     )

@@ -6,6 +6,7 @@ from flask_jwt_extended import current_user, verify_jwt_in_request
 
 from learning.api import Blueprint
 from learning.brussels import LANGUAGES
+from learning.courses.schemas import PagedLanguageArgsSchema
 from learning.gamification import rules, services
 from learning.gamification.schemas import (
     ChallengeInSchema,
@@ -17,7 +18,6 @@ from learning.gamification.schemas import (
     LanguageArgsSchema,
     LeaderboardArgsSchema,
     LeaderboardSchema,
-    LedgerArgsSchema,
     LedgerPageSchema,
     LevelsSchema,
     MyPointsSchema,
@@ -83,7 +83,7 @@ class MyPoints(MethodView):
 @bp.route("/me/points/entries")
 class MyLedger(MethodView):
     @bp.login_required()
-    @bp.arguments(LedgerArgsSchema, location="query")
+    @bp.arguments(PagedLanguageArgsSchema, location="query")
     @bp.response(200, LedgerPageSchema)
     def get(self, args):
         """My whole points ledger, newest first."""
@@ -102,7 +102,7 @@ class MyLedger(MethodView):
 @bp.route("/users/<int:user_id>/points/entries")
 class UserLedger(MethodView):
     @bp.login_required("admin")
-    @bp.arguments(LedgerArgsSchema, location="query")
+    @bp.arguments(PagedLanguageArgsSchema, location="query")
     @bp.response(200, LedgerPageSchema)
     @bp.alt_response(404, response="NOT_FOUND")
     def get(self, args, user_id):

@@ -219,10 +219,6 @@ class ChallengeSchema(ma.Schema):
     my_contribution = ma.fields.Integer(required=True)
 
 
-class LedgerArgsSchema(PageArgsSchema, LanguageArgsSchema):
-    pass
-
-
 ChallengePageSchema = page_schema(ChallengeSchema, "ChallengePage")
 
 
