@@ -9,6 +9,11 @@ from blinker import Namespace
 
 _events = Namespace()
 
+course_published = _events.signal("course_published")
+"""kwargs: course (slug), version (string), languages (the course's, default first), badges (the
+package's badge definitions: slug, name, description, criteria, colour, icon, image_svg, rule),
+at; when a version becomes the one learners see."""
+
 lesson_completed = _events.signal("lesson_completed")
 """kwargs: user_id, course (slug), version (string), module (slug), lesson (slug), at."""
 
@@ -57,3 +62,7 @@ badge_awarded = _events.signal("badge_awarded")
 certification_approved = _events.signal("certification_approved")
 """kwargs: user_id, certification (id), course (slug), number (certificate number, e.g.
 CL-2026-000123), at; once per certification, when an assessor approves it."""
+
+commune_changed = _events.signal("commune_changed")
+"""kwargs: user_id, commune (the new commune's slug, or None), at; when a learner changes the
+commune they live in, so that boards kept per commune follow them."""

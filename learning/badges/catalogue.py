@@ -50,22 +50,28 @@ def badges_by_slug(slugs: set[str]) -> dict[str, dict]:
 
 
 def badges_with_rules(rule_types: list[str]) -> list[dict]:
-    """Every badge class whose rule is of one of these types."""
+    """Every badge class still awarded whose rule is of one of these types."""
     platform = [
         _platform(badge)
         for badge in load_platform_badges().values()
         if badge["rule"]["type"] in rule_types
     ]
     rows = db.session.scalars(
-        sa.select(BadgeClass).where(BadgeClass.rule_type.in_(rule_types)).order_by(BadgeClass.id)
+        sa.select(BadgeClass)
+        .where(BadgeClass.rule_type.in_(rule_types), BadgeClass.retired_at.is_(None))
+        .order_by(BadgeClass.id)
     )
     return platform + [_authored(row) for row in rows]
 
 
 def all_badges(*, course: str | None = None) -> list[dict]:
-    """The platform's badges in file order, then courses' badges oldest first; given a course,
-    only those whose rule is about that course."""
-    rows = db.session.scalars(sa.select(BadgeClass).order_by(BadgeClass.created_at, BadgeClass.id))
+    """The platform's badges in file order, then courses' badges still awarded, oldest first;
+    given a course, only those whose rule is about that course."""
+    rows = db.session.scalars(
+        sa.select(BadgeClass)
+        .where(BadgeClass.retired_at.is_(None))
+        .order_by(BadgeClass.created_at, BadgeClass.id)
+    )
     badges = [_platform(badge) for badge in load_platform_badges().values()]
     badges += [_authored(row) for row in rows]
     if course is None:

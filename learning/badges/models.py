@@ -35,6 +35,11 @@ class BadgeClass(db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The course version whose badges.yaml last defined it; None when defined through the API.
+    package_version: Mapped[str | None] = mapped_column(sa.String(32))
+    # A package badge that a later version of its course no longer has: its awards stay valid
+    # and verifiable, and nobody earns it any more.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class BadgeAssertion(db.Model):

@@ -77,6 +77,8 @@ class CourseVersion(db.Model):
     authors: Mapped[list] = mapped_column(sa.JSON)
     certifiable: Mapped[bool] = mapped_column(default=False)
     reflection_prompts: Mapped[list] = mapped_column(sa.JSON)
+    # The badges the package defines (badges.yaml), given to the badges domain on publication.
+    badges: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
     # Delimited copies (",nl,fr,") and lower-cased text, so that the catalogue filters with
     # LIKE on SQLite and PostgreSQL alike.
     languages_key: Mapped[str] = mapped_column(sa.String(32))

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from learning.badges.images import ICONS, UnsafeSvg, sanitise_svg
 from learning.brussels import LANGUAGES
 from learning.courses.rendering import asset_name, referenced_links
 
@@ -49,9 +50,21 @@ ASSET_TYPES = {
 LESSON_FILE = re.compile(r"(?P<slug>[^.]+)\.(?P<language>[^.]+)\.md")
 QUIZ_FILE = re.compile(r"(?P<slug>[^.]+)\.quiz\.yaml")
 EXPECTED_FILES = (
-    "course.yaml, assets/<image>, <module>/module.yaml, <module>/<lesson>.<language>.md "
-    "and <module>/<quiz>.quiz.yaml"
+    "course.yaml, badges.yaml, assets/<image>, badges/<image>.svg, <module>/module.yaml, "
+    "<module>/<lesson>.<language>.md and <module>/<quiz>.quiz.yaml"
 )
+# Folders at the root that are not modules.
+RESERVED_FOLDERS = ("assets", "badges")
+# The badges domain's rule types that are about one course (its COURSE_RULE_TYPES), with the
+# parameters each takes in a package; the course itself is implied.
+BADGE_RULES: dict[str, tuple[str, ...]] = {
+    "course_completed": (),
+    "modules_completed": ("modules",),
+    "certification_approved": (),
+}
+BADGE_TEXT_LIMITS = {"name": 80, "description": 500, "criteria": 2000}
+COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+BADGE_IMAGE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.svg")
 READ_CHUNK = 64 * 1024
 
 
@@ -118,6 +131,20 @@ class Module:
 
 
 @dataclass(frozen=True)
+class Badge:
+    """A badge the course awards, as badges.yaml defines it; texts in the course's languages."""
+
+    slug: str
+    name: dict[str, str]
+    description: dict[str, str]
+    criteria: dict[str, str]
+    colour: str
+    icon: str
+    image_svg: str | None  # sanitised; without one the platform draws the image
+    rule: dict  # {"type": ..., "modules"?: [...]}; the course is implied
+
+
+@dataclass(frozen=True)
 class Package:
     slug: str
     version: str
@@ -134,6 +161,7 @@ class Package:
     reflection_prompts: list[dict]
     modules: list[Module]
     assets: dict[str, Asset]
+    badges: list[Badge]
 
     @property
     def default_language(self) -> str:
@@ -886,7 +914,9 @@ class _Layout:
 
     def __init__(self, problems: list[Problem], files: dict[str, bytes]):
         self.course: bytes | None = files.get("course.yaml")
+        self.badges: bytes | None = files.get("badges.yaml")
         self.assets: dict[str, bytes] = {}
+        self.badge_images: dict[str, bytes] = {}
         self.folders: dict[str, _Folder] = {}
         hidden: set[str] = set()
         for path, data in sorted(files.items()):
@@ -894,10 +924,12 @@ class _Layout:
             hidden_at = next((i for i, part in enumerate(parts) if part.startswith(".")), None)
             if hidden_at is not None:
                 hidden.add("/".join(parts[: hidden_at + 1]))
-            elif path == "course.yaml":
+            elif path in ("course.yaml", "badges.yaml"):
                 continue
             elif len(parts) == 2 and parts[0] == "assets":
                 self.assets[parts[1]] = data
+            elif len(parts) == 2 and parts[0] == "badges" and BADGE_IMAGE.fullmatch(parts[1]):
+                self.badge_images[parts[1]] = data
             elif len(parts) == 2 and self._place(parts[0], parts[1]):
                 continue
             else:
@@ -945,9 +977,132 @@ def load_package(files: dict[str, bytes]) -> tuple[Package | None, list[Problem]
     if course is None or not course["languages"] or course["modules"] is None:
         return None, sorted(problems, key=_order)
     modules = _Modules(problems, files, layout, course["languages"]).read(course["modules"])
+    badges = _read_badges(problems, layout, course)
     if problems:
         return None, sorted(problems, key=_order)
-    return _package(course, modules, assets), []
+    return _package(course, modules, assets, badges), []
+
+
+def _read_badges(problems: list[Problem], layout: _Layout, course: dict) -> list[Badge]:
+    """badges.yaml's badges (none without the file), and their images in badges/."""
+    used_images: set[str] = set()
+    badges: list[Badge] = []
+    text = _decode(problems, "badges.yaml", layout.badges) if layout.badges is not None else None
+    check = _Check(problems, "badges.yaml", course["languages"])
+    node = check.parse_yaml(text) if text is not None else None
+    if node is not None and check.is_mapping(node):
+        fields = check.fields(node, "", required=("badges",))
+        items = _field(fields, "badges", check.items, at_least=1, what="badges") or []
+        module_slugs = {slug for slug, _line in course["modules"]}
+        for index, item in enumerate(items, 1):
+            badge = _badge(check, item, f"badges[{index}]", module_slugs, layout, used_images)
+            if badge is not None and badge.slug in (other.slug for other in badges):
+                check.problem(item.line, f"badges[{index}].slug", f'"{badge.slug}" is used twice')
+            elif badge is not None:
+                badges.append(badge)
+    for name in sorted(set(layout.badge_images) - used_images):
+        problems.append(Problem(f"badges/{name}", None, "no badge in badges.yaml uses this image"))
+    return badges
+
+
+def _badge(
+    check: _Check,
+    node: _Node,
+    where: str,
+    module_slugs: set[str],
+    layout: _Layout,
+    used_images: set[str],
+) -> Badge | None:
+    """One badge of badges.yaml; None when anything about it is wrong (each thing reported)."""
+    before = len(check.problems)
+    fields = check.fields(
+        node,
+        where,
+        required=("slug", "name", "description", "criteria", "colour", "icon", "rule"),
+        optional=("image",),
+    )
+    slug = _field(fields, "slug", check.slug, f"{where}.slug")
+    texts = {}
+    for key, limit in BADGE_TEXT_LIMITS.items():
+        texts[key] = _field(fields, key, check.language_map, f"{where}.{key}") or {}
+        for language, value in texts[key].items():
+            if len(value) > limit:
+                check.problem(
+                    fields[key].line, f"{where}.{key}.{language}", f"at most {limit} characters"
+                )
+    colour = fields.get("colour")
+    if colour is not None and not (
+        isinstance(colour.value, str) and COLOUR.fullmatch(colour.value)
+    ):
+        check.problem(
+            colour.line, f"{where}.colour", f"{_shown(colour)} is not a colour like #1b5e20"
+        )
+    icon = fields.get("icon")
+    if icon is not None and icon.value not in ICONS:
+        check.problem(
+            icon.line, f"{where}.icon", f"{_shown(icon)} is not one of {', '.join(sorted(ICONS))}"
+        )
+    rule = _badge_rule(check, fields.get("rule"), f"{where}.rule", module_slugs)
+    image_svg = _badge_image(check, fields.get("image"), f"{where}.image", layout, used_images)
+    if len(check.problems) > before:
+        return None
+    return Badge(
+        slug=slug,
+        name=texts["name"],
+        description=texts["description"],
+        criteria=texts["criteria"],
+        colour=colour.value,
+        icon=icon.value,
+        image_svg=image_svg,
+        rule=rule,
+    )
+
+
+def _badge_rule(check: _Check, node: _Node | None, where: str, module_slugs: set[str]) -> dict:
+    if node is None or not check.is_mapping(node, where):
+        return {}
+    kind = node.value.get("type")
+    if kind is None or kind.value not in BADGE_RULES:
+        check.problem(
+            node.line if kind is None else kind.line,
+            f"{where}.type",
+            f"must be one of {', '.join(BADGE_RULES)}",
+        )
+        return {}
+    fields = check.fields(node, where, required=("type", *BADGE_RULES[kind.value]))
+    rule: dict[str, Any] = {"type": kind.value}
+    if "modules" in fields:
+        listed = check.slugs(fields["modules"], f"{where}.modules", at_least=1, what="modules")
+        for module, line in listed:
+            if module not in module_slugs:
+                check.problem(line, f"{where}.modules", f'"{module}" is not a module of the course')
+        rule["modules"] = [module for module, _line in listed]
+    return rule
+
+
+def _badge_image(
+    check: _Check, node: _Node | None, where: str, layout: _Layout, used_images: set[str]
+) -> str | None:
+    """The sanitised SVG an `image:` names in badges/, or None when the platform draws one."""
+    if node is None:
+        return None
+    name = node.value
+    if not isinstance(name, str) or not BADGE_IMAGE.fullmatch(name):
+        check.problem(node.line, where, f"{_shown(node)} is not a file name like explorer.svg")
+        return None
+    data = layout.badge_images.get(name)
+    if data is None:
+        check.problem(node.line, where, f"there is no file badges/{name}")
+        return None
+    used_images.add(name)
+    try:
+        return sanitise_svg(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        check.problem(node.line, where, f"badges/{name} is not UTF-8 text")
+    except UnsafeSvg as error:
+        for problem in error.problems:
+            check.problem(node.line, where, f"badges/{name}: {problem}")
+    return None
 
 
 def _order(problem: Problem) -> tuple:
@@ -983,9 +1138,9 @@ class _Modules:
 
     def _module(self, slug: str, line: int) -> dict | None:
         folder = self.layout.folders.get(slug)
-        if slug == "assets":
+        if slug in RESERVED_FOLDERS:
             self.problems.append(
-                Problem("course.yaml", line, 'modules: "assets" is the folder of images')
+                Problem("course.yaml", line, f'modules: "{slug}" is the folder of images')
             )
             return None
         if folder is None:
@@ -1173,7 +1328,9 @@ def _cycles(requires: dict[str, list[tuple[str, int]]], order: list[str]) -> lis
     return list(found.items())
 
 
-def _package(course: dict, modules: dict[str, dict], assets: dict[str, Asset]) -> Package:
+def _package(
+    course: dict, modules: dict[str, dict], assets: dict[str, Asset], badges: list[Badge]
+) -> Package:
     """Build the Package from values that have all been checked."""
     return Package(
         slug=course["slug"],
@@ -1191,6 +1348,7 @@ def _package(course: dict, modules: dict[str, dict], assets: dict[str, Asset]) -
         reflection_prompts=course["reflection_prompts"],
         modules=[_module(modules[slug]) for slug, _line in course["modules"]],
         assets=assets,
+        badges=badges,
     )
 
 

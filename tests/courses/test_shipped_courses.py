@@ -98,3 +98,14 @@ def test_the_server_command_imports_every_shipped_course(app):
     assert result.exit_code == 0, result.output
     for folder in SHIPPED:
         assert f"{folder.name} 1.0.0: published" in result.output
+
+
+def test_climate_at_school_awards_badges_of_its_own(app, client):
+    app.test_cli_runner().invoke(args=["courses", "import", str(COURSES)])
+
+    listed = client.get("/api/v1/badges?course=climate-at-school&lang=fr").json["items"]
+
+    assert [(badge["slug"], badge["name"]) for badge in listed] == [
+        ("climate-at-school-explorer", "Explorateur du climat"),
+        ("climate-at-school-class-pledge", "Engagement de classe"),
+    ]
