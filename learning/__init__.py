@@ -4,7 +4,9 @@ The HTTP API lives under /api/v1; its OpenAPI document is /api/openapi.json and 
 interactive reference, which works offline, is /api/docs.
 
 - Send and receive JSON. Errors are RFC 9457 problem+json documents with `type`, `title`,
-  `status`, `detail` and, for invalid input, `errors: {field: [messages]}`.
+  `status`, `detail` and, for invalid input, `errors: {field: [messages]}`. A 503 with
+  `Retry-After` means the database failed under the request: send the same request again
+  after that many seconds (a write sent twice with its id is recorded once).
 - Sign in with POST /api/v1/auth/login and send `Authorization: Bearer <access token>`.
   Access tokens live 15 minutes; trade the refresh token at POST /api/v1/auth/refresh for a
   new pair. A refresh token works once: presenting it twice revokes every token issued
@@ -22,6 +24,7 @@ from swagger_ui_bundle import swagger_ui_path
 
 import config as config_module
 from learning import middleware
+from learning.api import IdConverter
 from learning.errors import register_error_handlers
 from learning.extensions import api, cors, db, jwt, limiter, migrate
 
@@ -35,6 +38,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     the class CARBONLIT_ENV names.
     """
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter
     if isinstance(config, type):
         app.config.from_object(config)
     else:
@@ -114,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from learning.courses.routes import authoring_bp
     from learning.courses.routes import bp as courses_bp
     from learning.gamification.routes import bp as gamification_bp
+    from learning.privacy.routes import bp as privacy_bp
     from learning.progress.routes import bp as progress_bp
 
     api.register_blueprint(health.bp)
@@ -128,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     api.register_blueprint(badges_bp)
     api.register_blueprint(openbadges_bp)
     api.register_blueprint(certification_bp)
+    api.register_blueprint(privacy_bp)
     app.register_blueprint(impact_pages_bp)
 
     @app.route("/api/docs/assets/<path:filename>")

@@ -8,8 +8,20 @@ import marshmallow as ma
 from flask_jwt_extended import current_user, verify_jwt_in_request
 from flask_smorest.utils import prepare_response
 from marshmallow import validate
+from werkzeug.routing import IntegerConverter
 
+from learning.db import LARGEST_ID
 from learning.errors import PROBLEM_CONTENT_TYPE, Forbidden, problem_from_http_exception
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every URL: a non-negative id up to LARGEST_ID, so that a larger one is a
+    404 like any unknown id instead of an overflow in the database; the OpenAPI document
+    states the bounds."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 class ProblemSchema(ma.Schema):
@@ -50,6 +62,14 @@ class Api(flask_smorest.Api):
 
 class Blueprint(flask_smorest.Blueprint):
     """A Blueprint whose views can require a signed-in user, or a role, in one line."""
+
+    def arguments(self, schema, *, location="json", **kwargs):
+        """flask-smorest's arguments, which documents the 422 of invalid fields; a JSON body
+        may also fail to parse at all, which is a 400."""
+        parse = super().arguments(schema, location=location, **kwargs)
+        if location != "json":
+            return parse
+        return lambda view: self.alt_response(400, response="BAD_REQUEST")(parse(view))
 
     def login_required(self, *roles: str):
         """Require a valid access token and, when roles are named, at least one of them.

@@ -2,6 +2,7 @@
 
 import logging
 
+import sqlalchemy as sa
 from flask import Flask, g, json
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -135,6 +136,20 @@ def render_unexpected_error(error: Exception):
     return problem_from_http_exception(InternalServerError(original_exception=error))
 
 
+def render_database_unavailable(error: sa.exc.OperationalError):
+    """The database failed under the request (gone, restarting, a deadlock): not a bug but an
+    outage. The request's transaction is rolled back, and every write a client retries is
+    idempotent, so the answer is to send it again."""
+    log.warning("database unavailable: %s", error.orig)
+    return problem_response(
+        503,
+        title="Service Unavailable",
+        detail="The database did not answer; send the request again in a moment.",
+        headers={"Retry-After": "1"},
+    )
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, render_domain_error)
+    app.register_error_handler(sa.exc.OperationalError, render_database_unavailable)
     app.register_error_handler(Exception, render_unexpected_error)

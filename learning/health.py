@@ -1,5 +1,7 @@
 """Liveness and readiness probes for load balancers and orchestrators."""
 
+import os
+
 import marshmallow as ma
 import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
@@ -35,6 +37,15 @@ def _migration_heads() -> set[str]:
     return heads
 
 
+def _sqlite_file_gone(connection: sa.Connection) -> bool:
+    """SQLite keeps serving a file deleted or moved away under an open connection, and what it
+    writes there is lost when the process ends: such a database is gone."""
+    if connection.dialect.name != "sqlite":
+        return False
+    path = connection.execute(sa.text("PRAGMA database_list")).first().file
+    return bool(path) and not os.path.exists(path)
+
+
 @bp.route("/healthz")
 class Liveness(MethodView):
     @bp.response(200, HealthSchema)
@@ -52,8 +63,11 @@ class Readiness(MethodView):
         try:
             with db.engine.connect() as connection:
                 connection.execute(sa.text("SELECT 1"))
+                reachable = not _sqlite_file_gone(connection)
                 current = set(MigrationContext.configure(connection).get_current_heads())
         except sa.exc.SQLAlchemyError:
+            reachable = False
+        if not reachable:
             return problem_response(
                 503, title="Service Unavailable", detail="The database is unreachable."
             )

@@ -28,6 +28,27 @@ def test_registration_is_throttled_too(throttled_client):
     assert answers[-1].status_code == 429
 
 
+def test_erasure_is_throttled_so_a_stolen_token_cannot_guess_the_password(app_factory):
+    app = app_factory(RATELIMIT_ENABLED=True, AUTH_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    email = "erasable@example.org"
+    client.post(
+        "/api/v1/auth/register",
+        json={"email": email, "password": "a long and unguessable passphrase", "display_name": "E"},
+    )
+    token = client.post(
+        "/api/v1/auth/login", json={"email": email, "password": "a long and unguessable passphrase"}
+    ).json["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+
+    answers = [
+        client.delete("/api/v1/me", json={"password": f"guess {i}"}, headers=headers)
+        for i in range(4)
+    ]
+
+    assert [a.status_code for a in answers] == [422, 422, 422, 429]
+
+
 def test_other_endpoints_are_not_throttled_by_the_auth_limit(throttled_client):
     answers = [throttled_client.get("/healthz") for _ in range(10)]
 

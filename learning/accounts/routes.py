@@ -8,8 +8,12 @@ from learning.accounts import services
 from learning.accounts.schemas import (
     CredentialsSchema,
     PasswordChangeSchema,
+    PasswordResetRequestedSchema,
+    PasswordResetRequestSchema,
+    PasswordResetSchema,
     ProfileUpdateSchema,
     RegisterSchema,
+    RegistrationSchema,
     RolesSchema,
     TokenSchema,
     UserSchema,
@@ -32,11 +36,13 @@ class Registration(MethodView):
     decorators = [auth_rate_limited]
 
     @bp.arguments(RegisterSchema)
-    @bp.response(201, UserSchema)
-    @bp.alt_response(409, response="CONFLICT")
+    @bp.response(201, RegistrationSchema)
     @bp.alt_response(429, response="TOO_MANY_REQUESTS")
     def post(self, registration):
-        """Open an account (every account is a learner)."""
+        """Open an account (every account is a learner), then sign in.
+
+        The answer is the same when the email already has an account, whose owner gets an
+        email instead: registering does not tell who has an account."""
         return services.register_user(**registration)
 
 
@@ -51,6 +57,35 @@ class Login(MethodView):
     def post(self, credentials):
         """Sign in: a short-lived access token and a refresh token."""
         return services.log_in(**credentials)
+
+
+@bp.route("/auth/password-reset")
+class PasswordReset(MethodView):
+    decorators = [auth_rate_limited]
+
+    @bp.arguments(PasswordResetRequestSchema)
+    @bp.response(202, PasswordResetRequestedSchema)
+    @bp.alt_response(429, response="TOO_MANY_REQUESTS")
+    def post(self, body):
+        """Ask for an email with a link to choose a new password.
+
+        Always 202 with the same answer, whether or not the email has an account."""
+        services.request_password_reset(email=body["email"])
+        return {"detail": services.RESET_REQUESTED}
+
+
+@bp.route("/auth/password-reset/confirm")
+class PasswordResetConfirmation(MethodView):
+    decorators = [auth_rate_limited]
+
+    @bp.arguments(PasswordResetSchema)
+    @bp.response(204)
+    @bp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @bp.alt_response(429, response="TOO_MANY_REQUESTS")
+    def post(self, body):
+        """Choose a new password with the token from the reset link; the link then stops
+        working, and so does every token issued before."""
+        services.reset_password(token=body["token"], password=body["password"])
 
 
 @bp.route("/auth/refresh")

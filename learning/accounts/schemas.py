@@ -90,3 +90,34 @@ class PasswordChangeSchema(ma.Schema):
         validate=validate.Length(min=MIN_PASSWORD_LENGTH, max=1024),
         metadata={"description": f"At least {MIN_PASSWORD_LENGTH} characters, hard to guess"},
     )
+
+
+class RegistrationSchema(ma.Schema):
+    """The answer to registering, the same whether or not the email already had an account."""
+
+    email = ma.fields.String(required=True, metadata={"description": "The email, normalised"})
+    detail = ma.fields.String(required=True, metadata={"description": "What happens next"})
+
+
+class PasswordResetRequestSchema(ma.Schema):
+    email = ma.fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class PasswordResetRequestedSchema(ma.Schema):
+    """The answer to asking for a reset, the same whether or not the email has an account."""
+
+    detail = ma.fields.String(required=True, metadata={"description": "What happens next"})
+
+
+class PasswordResetSchema(ma.Schema):
+    token = ma.fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=1024),
+        metadata={"description": "The token from the link in the reset message"},
+    )
+    password = ma.fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(min=MIN_PASSWORD_LENGTH, max=1024),
+        metadata={"description": f"At least {MIN_PASSWORD_LENGTH} characters, hard to guess"},
+    )

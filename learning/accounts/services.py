@@ -1,22 +1,49 @@
-"""The rules of accounts: registering, signing in, rotating tokens, profiles and role grants."""
+"""The rules of accounts: registering, signing in, rotating tokens, resetting passwords,
+profiles and role grants.
 
+Registering, signing in and asking for a password reset answer the same, and do the same
+password hashing work, whether or not the email has an account: nobody can find out from
+them who has one.
+"""
+
+import hashlib
+import hmac
 import uuid
+from datetime import timedelta
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
 from zxcvbn import zxcvbn
 
+from learning import events
+from learning.accounts import messages
 from learning.accounts.models import GRANTABLE_ROLES, LEARNER, RefreshToken, User, UserRole
-from learning.db import utcnow
+from learning.db import as_json, utcnow
 from learning.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from learning.extensions import db
+from learning.notifications import services as outbox
 
 BAD_CREDENTIALS = "The email or password is not right."
 MIN_PASSWORD_LENGTH = 10
 MIN_PASSWORD_SCORE = 2  # zxcvbn: 0 too guessable ... 4 very unguessable
+REGISTERED = (
+    "Registered: sign in with this email and password. If the email already had an account, "
+    "its owner got a message instead and nothing else changed."
+)
+RESET_REQUESTED = (
+    "If an account uses this email, a message with a link to choose a new password is on its "
+    "way. The link works once, for a limited time."
+)
+RESET_TOKEN_INVALID = "This reset link no longer works (used, expired or replaced); ask again."
+RESET_TOKEN_SALT = "carbonlit.password-reset"
+# At most one reset message per account in each window, however often someone asks: nobody
+# can flood a mailbox through the reset form.
+RESET_MESSAGE_WINDOW = timedelta(minutes=5)
 
 
 def _hasher() -> PasswordHasher:
@@ -56,8 +83,9 @@ def _check_password_rules(password: str, *, field="password", known=()) -> None:
             f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
             errors={field: [f"At least {MIN_PASSWORD_LENGTH} characters."]},
         )
-    # zxcvbn's cost grows quickly with length; a long prefix already decides.
-    strength = zxcvbn(password[:100], user_inputs=[*known, "carbonlit", "brussels", "bruxelles"])
+    # zxcvbn's cost grows quickly with length, so it refuses more than 72 characters; a
+    # prefix that long already decides.
+    strength = zxcvbn(password[:72], user_inputs=[*known, "carbonlit", "brussels", "bruxelles"])
     if strength["score"] < MIN_PASSWORD_SCORE:
         advice = strength["feedback"]["warning"] or "It is too easy to guess."
         raise InvalidInput(
@@ -66,15 +94,21 @@ def _check_password_rules(password: str, *, field="password", known=()) -> None:
         )
 
 
-def _new_user(*, email, password, display_name, locale, commune, roles=()) -> User:
+def _new_user(*, email, password, display_name, locale, commune, roles=()) -> User | None:
+    """A new user in the session; None, adding nothing, when the email already has an account.
+
+    Both ways check the password rules and hash the password once, so both take as long.
+    """
     _check_password_rules(password, known=[email, email.split("@")[0], display_name])
     email = normalise_email(email)
-    if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
-        raise Conflict("An account with this email already exists.")
+    display_name = _clean_display_name(display_name)
+    password_hash = _hasher().hash(password)
+    if _user_by_email(email) is not None:
+        return None
     user = User(
         email=email,
-        password_hash=_hasher().hash(password),
-        display_name=_clean_display_name(display_name),
+        password_hash=password_hash,
+        display_name=display_name,
         locale=locale,
         commune=commune,
         granted_roles=[UserRole(role=role) for role in sorted(set(roles) - {LEARNER})],
@@ -83,13 +117,48 @@ def _new_user(*, email, password, display_name, locale, commune, roles=()) -> Us
     return user
 
 
-def register_user(*, email: str, password: str, display_name: str, locale: str, commune=None):
-    """Open an account; everyone starts as a learner."""
+def _user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def register_user(
+    *, email: str, password: str, display_name: str, locale: str, commune=None
+) -> dict:
+    """Open an account; everyone starts as a learner.
+
+    When the email already has an account the answer is the same and the owner gets a message
+    instead, so that registering tells nobody who has an account. Two registrations of one
+    new email at once: the second finds the first's account when the unique email refuses it.
+    """
+    answer = {"email": normalise_email(email), "detail": REGISTERED}
     user = _new_user(
         email=email, password=password, display_name=display_name, locale=locale, commune=commune
     )
+    if user is not None:
+        try:
+            db.session.commit()
+            return answer
+        except IntegrityError:
+            db.session.rollback()
+    _tell_owner_of_registration_attempt(_user_by_email(email))
     db.session.commit()
-    return user
+    return answer
+
+
+def _tell_owner_of_registration_attempt(owner: User) -> None:
+    """At most one message a day, so registering again and again floods no mailbox; an
+    erased account (no password hash) is told nothing."""
+    if not owner.password_hash:
+        return
+    subject, body = messages.render(messages.REGISTRATION_ATTEMPT)
+    outbox.queue(
+        user_id=owner.id,
+        kind=messages.REGISTRATION_ATTEMPT,
+        subject=subject,
+        body=body,
+        expires_at=utcnow() + timedelta(days=1),
+        dedupe_key=f"{messages.REGISTRATION_ATTEMPT}:{owner.id}:{utcnow().date().isoformat()}",
+    )
 
 
 def create_user(*, email, password, display_name, locale="nl", roles=()) -> User:
@@ -105,6 +174,8 @@ def create_user(*, email, password, display_name, locale="nl", roles=()) -> User
         commune=None,
         roles=roles,
     )
+    if user is None:
+        raise Conflict("An account with this email already exists.")
     db.session.commit()
     return user
 
@@ -138,7 +209,7 @@ def log_in(*, email: str, password: str) -> dict:
     An unknown email costs the same hash as a wrong password, so timing tells nothing.
     """
     hasher = _hasher()
-    user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    user = _user_by_email(email)
     stored_hash = user.password_hash if user else _dummy_hash(hasher)
     try:
         hasher.verify(stored_hash, password)
@@ -223,12 +294,94 @@ def token_revoked(*, user: User | None, payload: dict) -> bool:
     return user is not None and payload.get("gen", 0) != user.token_generation
 
 
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_TOKEN_SALT)
+
+
+def _password_fingerprint(user: User) -> str:
+    """Binds a reset token to the password it replaces without showing the hash (a token's
+    payload is signed, not secret)."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:32]
+
+
+def _reset_link(token: str) -> str:
+    config = current_app.config
+    template = config["PASSWORD_RESET_URL"] or (
+        config["PUBLIC_BASE_URL"].rstrip("/") + "/reset-password#token={token}"
+    )
+    return template.replace("{token}", token)
+
+
+def request_password_reset(*, email: str) -> None:
+    """Send the account's owner a link to choose a new password; the caller answers the same
+    whether or not there is an account (or a message went out).
+
+    The link's token is signed with the app's secret and names the account, its token
+    generation and its current password: it dies after PASSWORD_RESET_SECONDS, when it is
+    used, when the password changes any other way and when any token is revoked. An erased
+    account (no password hash) gets nothing.
+    """
+    user = _user_by_email(email)
+    if user is None or not user.password_hash:
+        return
+    lifetime = current_app.config["PASSWORD_RESET_SECONDS"]
+    token = _reset_serializer().dumps(
+        {"user": user.id, "gen": user.token_generation, "pw": _password_fingerprint(user)}
+    )
+    subject, body = messages.render(
+        messages.PASSWORD_RESET, link=_reset_link(token), minutes=lifetime // 60
+    )
+    now = utcnow()
+    window = int(now.timestamp() // RESET_MESSAGE_WINDOW.total_seconds())
+    outbox.queue(
+        user_id=user.id,
+        kind=messages.PASSWORD_RESET,
+        subject=subject,
+        body=body,
+        expires_at=now + timedelta(seconds=lifetime),
+        dedupe_key=f"{messages.PASSWORD_RESET}:{user.id}:{window}",
+    )
+    db.session.commit()
+
+
+def _user_of_reset_token(token: str) -> User:
+    invalid = InvalidInput(RESET_TOKEN_INVALID, errors={"token": [RESET_TOKEN_INVALID]})
+    try:
+        claims = _reset_serializer().loads(
+            token, max_age=current_app.config["PASSWORD_RESET_SECONDS"]
+        )
+        user = db.session.get(User, int(claims["user"]))
+    except (BadSignature, KeyError, TypeError, ValueError):
+        raise invalid from None
+    if (
+        user is None
+        or not user.password_hash
+        or claims.get("gen") != user.token_generation
+        or not hmac.compare_digest(str(claims.get("pw")), _password_fingerprint(user))
+    ):
+        raise invalid
+    return user
+
+
+def reset_password(*, token: str, password: str) -> None:
+    """Set a new password from a reset link: the same rules as registering, and every token
+    issued before (access, refresh and the other reset links) stops working."""
+    user = _user_of_reset_token(token)
+    _check_password_rules(password, known=[user.email, user.email.split("@")[0], user.display_name])
+    user.password_hash = _hasher().hash(password)
+    revoke_all_tokens(user=user)
+    db.session.commit()
+
+
 def update_profile(*, user: User, changes: dict) -> User:
-    """Apply a partial profile update."""
+    """Apply a partial profile update; a new commune is announced (commune boards follow)."""
     if "display_name" in changes:
         changes["display_name"] = _clean_display_name(changes["display_name"])
+    moved = "commune" in changes and changes["commune"] != user.commune
     for field, value in changes.items():
         setattr(user, field, value)
+    if moved:
+        events.commune_changed.send("accounts", user_id=user.id, commune=user.commune, at=utcnow())
     db.session.commit()
     return user
 
@@ -254,3 +407,50 @@ def set_roles(*, acting_admin: User, user_id: int, roles: list[str]) -> User:
         "roles of user %s set to %s by admin %s", user.id, user.roles, acting_admin.id
     )
     return user
+
+
+ERASED_DISPLAY_NAME = "Erased account"
+
+
+def confirm_password(*, user: User, password: str) -> None:
+    """Raise unless `password` is the user's: an irreversible step asks for it again."""
+    try:
+        _hasher().verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        raise InvalidInput(
+            "The password is not right.", errors={"password": ["Not your password."]}
+        ) from None
+
+
+def export_personal_data(*, user_id: int) -> dict:
+    """My account as held: the profile and my roles; the password hash stays behind."""
+    user = find_user(user_id=user_id)
+    return {
+        "profile": as_json(user, exclude=("password_hash", "token_generation")),
+        "roles": user.roles,
+    }
+
+
+def erase_personal_data(*, user_id: int) -> None:
+    """Turn the account into an anonymous tombstone that nobody can sign in to.
+
+    The row stays so that the anonymous figures it counts in (pledges, attendance, points)
+    keep their owner without naming anyone: the email becomes an address under the reserved
+    .invalid domain, the name a fixed placeholder, the password hash one that matches no
+    password; roles go and every token stops working. The commune stays, as the communes'
+    impact figures count it and it names tens of thousands of people, not one.
+    """
+    user = find_user(user_id=user_id)
+    if "admin" in user.roles:
+        admins = db.session.scalar(
+            sa.select(sa.func.count()).select_from(UserRole).where(UserRole.role == "admin")
+        )
+        if admins <= 1:
+            raise Conflict("This is the last admin; grant admin to someone else first.")
+    revoke_all_tokens(user=user)
+    user.email = f"erased-{user.id}@erased.invalid"
+    user.display_name = ERASED_DISPLAY_NAME
+    user.password_hash = ""
+    user.leaderboard_visible = False
+    user.granted_roles.clear()
+    db.session.flush()

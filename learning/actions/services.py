@@ -18,7 +18,7 @@ from learning.actions.counting import realised_kg
 from learning.actions.models import DONE, DROPPED, ONGOING, TRANSITIONS, Pledge, PledgeReport
 from learning.brussels import LANGUAGES
 from learning.courses.catalogue import choose_language
-from learning.db import utcnow
+from learning.db import as_json, utcnow
 from learning.errors import Conflict, InvalidInput, NotFound
 from learning.extensions import db
 
@@ -346,3 +346,36 @@ def my_pledges(
         "per_page": per_page,
         "total": total,
     }
+
+
+# Personal data -------------------------------------------------------------------------------
+
+ERASED_CUSTOM_TITLE = "Own action"
+
+
+def export_personal_data(*, user_id: int) -> dict:
+    """A person's pledges, each with its progress reports and their notes."""
+    pledges = db.session.scalars(
+        sa.select(Pledge).where(Pledge.user_id == user_id).order_by(Pledge.pledged_at, Pledge.id)
+    )
+    return {
+        "pledges": [
+            {**as_json(pledge), "reports": [as_json(report) for report in pledge.reports]}
+            for pledge in pledges
+        ]
+    }
+
+
+def erase_personal_data(*, user_id: int) -> None:
+    """Keep a person's pledges counting in impact figures without their words: an own action's
+    title becomes a neutral one (its category and estimate stay) and report notes go."""
+    db.session.execute(
+        sa.update(Pledge)
+        .where(Pledge.user_id == user_id, Pledge.custom_title.is_not(None))
+        .values(custom_title=ERASED_CUSTOM_TITLE)
+    )
+    db.session.execute(
+        sa.update(PledgeReport)
+        .where(PledgeReport.pledge_id.in_(sa.select(Pledge.id).where(Pledge.user_id == user_id)))
+        .values(note=None)
+    )

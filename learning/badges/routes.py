@@ -46,7 +46,25 @@ JSON_LD = "application/ld+json"
 JSON = "application/json"
 HTML = "text/html"
 SVG = "image/svg+xml"
-HTML_ALTERNATIVE = {"content": {HTML: {"schema": {"type": "string"}}}}
+
+
+def negotiated(status: int, schema, description: str):
+    """Document what content negotiation adds to a JSON-LD answer: the same document as plain
+    JSON, and a page for people with `Accept: text/html`."""
+
+    def decorator(view):
+        view = ob.alt_response(
+            status, success=status < 400, content_type=JSON, schema=schema, description=description
+        )(view)
+        return ob.alt_response(
+            status,
+            success=status < 400,
+            content_type=HTML,
+            schema={"type": "string"},
+            description=description,
+        )(view)
+
+    return decorator
 
 
 def public_languages(args: dict) -> list[str]:
@@ -195,7 +213,7 @@ class Revocation(MethodView):
 class Issuer(MethodView):
     @ob.arguments(LanguageArgsSchema, location="query")
     @ob.response(200, ProfileDocumentSchema, content_type=JSON_LD)
-    @ob.doc(responses={"200": HTML_ALTERNATIVE})
+    @negotiated(200, ProfileDocumentSchema, "The issuer's Profile; a page with `Accept: text/html`")
     def get(self, args):
         """The issuer's Profile."""
         profile = services.issuer_profile(preferred=public_languages(args))
@@ -208,7 +226,7 @@ class Issuer(MethodView):
 class BadgeClassDocument(MethodView):
     @ob.arguments(LanguageArgsSchema, location="query")
     @ob.response(200, BadgeClassDocumentSchema, content_type=JSON_LD)
-    @ob.doc(responses={"200": HTML_ALTERNATIVE})
+    @negotiated(200, BadgeClassDocumentSchema, "The BadgeClass; a page with `Accept: text/html`")
     @ob.alt_response(404, response="NOT_FOUND")
     def get(self, args, slug):
         """A BadgeClass: name, description, criteria, image and issuer."""
@@ -238,12 +256,17 @@ class BadgeImage(MethodView):
 class AssertionDocument(MethodView):
     @ob.arguments(LanguageArgsSchema, location="query")
     @ob.response(200, AssertionDocumentSchema, content_type=JSON_LD)
-    @ob.doc(responses={"200": HTML_ALTERNATIVE})
+    @negotiated(200, AssertionDocumentSchema, "The Assertion; a page with `Accept: text/html`")
     @ob.alt_response(
         410,
         schema=RevokedAssertionDocumentSchema,
         content_type=JSON_LD,
         description="Revoked: the assertion's id, revoked true and the reason",
+    )
+    @negotiated(
+        410,
+        RevokedAssertionDocumentSchema,
+        "Revoked: the assertion's id, revoked true and the reason; a page with `Accept: text/html`",
     )
     @ob.alt_response(404, response="NOT_FOUND")
     def get(self, args, assertion_id):

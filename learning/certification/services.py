@@ -37,7 +37,7 @@ from learning.certification.models import (
     CertificationSubmission,
 )
 from learning.courses import catalogue
-from learning.db import utcnow
+from learning.db import as_json, utcnow
 from learning.errors import Conflict, Forbidden, InvalidInput, NotFound
 from learning.extensions import db
 from learning.notifications import services as notifications
@@ -487,3 +487,50 @@ def certificate_pdf(*, user: User, certification_id: int) -> tuple[bytes, str]:
         )
     )
     return pdf, f"{certification.number}.pdf"
+
+
+# Personal data -------------------------------------------------------------------------------
+
+
+def export_personal_data(*, user_id: int) -> dict:
+    """A person's certifications with every submission and review, and the reviews they wrote
+    as an assessor."""
+    certifications = db.session.scalars(
+        sa.select(Certification)
+        .where(Certification.user_id == user_id)
+        .order_by(Certification.created_at, Certification.id)
+    )
+    reviews_written = db.session.scalars(
+        sa.select(CertificationReview)
+        .where(CertificationReview.reviewer_id == user_id)
+        .order_by(CertificationReview.reviewed_at, CertificationReview.id)
+    )
+    return {
+        "certifications": [
+            {
+                **as_json(certification),
+                "submissions": [as_json(row) for row in certification.submissions],
+                "reviews": [as_json(row) for row in certification.reviews],
+            }
+            for certification in certifications
+        ],
+        "reviews_written": [as_json(review) for review in reviews_written],
+    }
+
+
+def erase_personal_data(*, user_id: int) -> None:
+    """Delete a person's certifications, with the reflections, actions and reviews in them.
+
+    The certificate numbers they held are not given again (the yearly counter only goes up)
+    and the badge that carried a number is revoked by the badges domain. Reviews the person
+    wrote as an assessor belong to other learners' histories: they stay, without a reviewer.
+    """
+    for certification in db.session.scalars(
+        sa.select(Certification).where(Certification.user_id == user_id)
+    ).all():
+        db.session.delete(certification)
+    db.session.execute(
+        sa.update(CertificationReview)
+        .where(CertificationReview.reviewer_id == user_id)
+        .values(reviewer_id=None)
+    )

@@ -1,21 +1,12 @@
 """The class progress matrix as CSV that Excel and LibreOffice open cleanly."""
 
-import csv
 import io
 
 from learning.brussels import TIMEZONE
 from learning.classes.services import ASSIGNMENT_STATES, DONE
+from learning.csvsafe import SafeWriter
 
-# Spreadsheets run a cell starting with one of these as a formula (CSV injection, OWASP).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DELIMITERS = {"comma": ",", "semicolon": ";"}
-
-
-def neutralise(value):
-    """Text that a spreadsheet would read as a formula gets a leading single quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def _local(moment) -> str:
@@ -39,7 +30,7 @@ def progress_csv(matrix: dict, *, delimiter: str = "comma") -> bytes:
     """One row per learner and three columns per assignment (percent, state, completed),
     then summary rows; UTF-8 with a byte order mark, so Excel reads the accents right."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=DELIMITERS[delimiter])
+    writer = SafeWriter(buffer, delimiter=DELIMITERS[delimiter])
     header = ["learner"]
     for column in matrix["assignments"]:
         label = _label(column)
@@ -58,5 +49,5 @@ def progress_csv(matrix: dict, *, delimiter: str = "comma") -> bytes:
         rows.append([f"summary: {state.replace('_', ' ')}"])
         for column in columns:
             rows[-1] += ["", column["summary"][state], ""]
-    writer.writerows([neutralise(value) for value in row] for row in rows)
+    writer.writerows(rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

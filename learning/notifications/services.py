@@ -23,7 +23,7 @@ from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from learning.accounts.models import User
-from learning.db import utcnow
+from learning.db import as_json, utcnow
 from learning.errors import InvalidInput
 from learning.extensions import db
 from learning.notifications.models import OutboxMessage
@@ -268,3 +268,26 @@ def send_due(*, limit: int = 500) -> SendSummary:
                 sent += delivered is True
                 failed += delivered is False
     return SendSummary(sent=sent, failed=failed)
+
+
+# Personal data -------------------------------------------------------------------------------
+
+
+def export_personal_data(*, user_id: int) -> dict:
+    """The messages written to a person, sent or waiting, as they were rendered."""
+    messages = db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.user_id == user_id)
+        .order_by(OutboxMessage.created_at, OutboxMessage.id)
+    )
+    return {"messages": [as_json(message) for message in messages]}
+
+
+def erase_personal_data(*, user_id: int) -> None:
+    """Delete every message to a person: each was rendered with their name, and the waiting
+    ones would go to an address that no longer exists."""
+    db.session.execute(
+        sa.delete(OutboxMessage)
+        .where(OutboxMessage.user_id == user_id)
+        .execution_options(synchronize_session=False)
+    )

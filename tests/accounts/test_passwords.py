@@ -74,3 +74,16 @@ def test_the_new_password_follows_the_rules(client, auth_headers):
 
     assert response.status_code == 422
     assert set(response.json["errors"]) == {"new_password"}
+
+
+def test_a_very_long_passphrase_is_accepted(client):
+    response = client.post(
+        "/api/v1/auth/register",
+        json={
+            "email": "long@example.org",
+            "password": "the quick brown fox jumps over the lazy dog " * 20,
+            "display_name": "Long",
+        },
+    )
+
+    assert response.status_code == 201

@@ -115,3 +115,59 @@ def test_the_impact_endpoints_are_documented(client):
     impact = paths["/api/v1/impact"]["get"]
     assert {"200", "404", "422"} <= set(impact["responses"])
     assert {"201", "409", "422", "401"} <= set(paths["/api/v1/me/pledges"]["post"]["responses"])
+
+
+def test_hostile_custom_pledge_titles_never_reach_the_csv_as_formulas(client, learners, pledge):
+    hostile = ['=HYPERLINK("http://evil","x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1"]
+    for learner, title in zip(learners(5, commune="ixelles"), hostile, strict=True):
+        pledge(learner, custom={"title": title, "kg_co2e_per_year": 50})
+        pledge(learner, "heat-pump")
+
+    text = client.get("/api/v1/impact.csv?scope=commune:ixelles").get_data(as_text=True)
+
+    cells = [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]
+    formulas = [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert not [cell for cell in formulas if not _is_number(cell)]
+    assert not [title for title in hostile if title in text]
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def test_a_process_keeps_a_scopes_figures_for_a_while(app, client, learners, pledge, count_queries):
+    app.config["IMPACT_CACHE_SECONDS"] = 60
+    for learner in learners(5, commune="evere"):
+        pledge(learner, "heat-pump")
+    first = client.get("/api/v1/impact?scope=commune:evere")
+
+    with count_queries() as statements:
+        again = client.get("/api/v1/impact?scope=commune:evere")
+    pledge(learners(1, commune="evere")[0], "heat-pump")
+    kept = client.get("/api/v1/impact?scope=commune:evere")
+    app.config["IMPACT_CACHE_SECONDS"] = 0
+
+    assert statements == []
+    assert again.json == first.json == kept.json
+    assert client.get("/api/v1/impact?scope=commune:evere").json["pledges"] == 6
+
+
+def test_impact_costs_the_same_however_many_pledges_a_scope_holds(
+    client, learners, pledge, count_queries
+):
+    def statements() -> int:
+        with count_queries() as counted:
+            assert client.get("/api/v1/impact?scope=commune:jette").status_code == 200
+        return len(counted)
+
+    for learner in learners(5, commune="jette"):
+        pledge(learner, "heat-pump")
+    few = statements()
+    for learner in learners(7, commune="jette"):
+        pledge(learner, "heat-pump")
+
+    assert statements() == few

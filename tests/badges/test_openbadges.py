@@ -6,6 +6,7 @@ import hashlib
 import pytest
 
 from tests.badges.conftest import award_of
+from tests.csp import assert_strict_csp_page
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 BASE = "https://badges.example.org"
@@ -260,3 +261,10 @@ def test_the_revocation_list_is_json_even_for_browsers(client):
     assert client.get("/ob/revocations", headers={"Accept": BROWSER}).mimetype == (
         "application/json"
     )
+
+
+def test_the_verification_page_keeps_to_a_strict_csp(client, awarded):
+    response = client.get(assertion_path(awarded), headers={"Accept": BROWSER})
+
+    assert response.status_code == 200
+    assert_strict_csp_page(client, response)

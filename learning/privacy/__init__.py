@@ -1,0 +1,1 @@
+"""Privacy: a person's data handed over (export) and erased on request."""
