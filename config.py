@@ -22,7 +22,10 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
     # None means an embedded SQLite file in the instance folder, resolved by create_app.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Pinging each connection as the pool hands it out costs a round trip per request; without
+    # it, the first request on a connection dropped by a database restart gets a 503 (and the
+    # pool, told of the disconnect, replaces its other connections). 0: no ping.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": bool(_env_int("DATABASE_PRE_PING", 1))}
 
     JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY", DEFAULT_SECRET)
     JWT_ACCESS_TOKEN_EXPIRES = timedelta(seconds=_env_int("ACCESS_TOKEN_SECONDS", 15 * 60))
@@ -41,8 +44,17 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per minute; 100 per hour")
+    # A password reset link works once, for this long, and only until the password changes.
+    PASSWORD_RESET_SECONDS = _env_int("PASSWORD_RESET_SECONDS", 3600)
+    # The page of the web frontend that asks for the new password; {token} is replaced. The
+    # token travels in the fragment, which browsers never send to a server or in a Referer.
+    # Unset: PUBLIC_BASE_URL + "/reset-password#token={token}".
+    PASSWORD_RESET_URL = os.environ.get("PASSWORD_RESET_URL") or None
 
+    # The largest body of an upload (a course package); every other request, JSON, is held to
+    # MAX_JSON_BODY_BYTES (learning/middleware.py). Both answer 413 beyond.
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)
+    MAX_JSON_BODY_BYTES = _env_int("MAX_JSON_BODY_BYTES", 1024 * 1024)
     COURSE_MAX_FILES = _env_int("COURSE_MAX_FILES", 2000)
     COURSE_MAX_UNPACKED_BYTES = _env_int("COURSE_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
     PROGRESS_MAX_BATCH = _env_int("PROGRESS_MAX_BATCH", 500)
@@ -56,6 +68,12 @@ class Config:
     CONTENT_CACHE_SIZE = _env_int("CONTENT_CACHE_SIZE", 4096)
     CONTENT_CACHE_SECONDS = _env_int("CONTENT_CACHE_SECONDS", 86400)
     CONTENT_CACHE_RECHECK_SECONDS = _env_int("CONTENT_CACHE_RECHECK_SECONDS", 1)
+    # Public impact figures change slowly (and are sent with max-age=300): each process keeps
+    # a scope's figures this long instead of adding up its pledges on every request. 0: off.
+    IMPACT_CACHE_SECONDS = _env_int("IMPACT_CACHE_SECONDS", 60)
+    # A leaderboard's top and the points ranks are counted in are kept per process this long
+    # (my own points are always read fresh): ranks and names may lag by as much. 0: off.
+    LEADERBOARD_CACHE_SECONDS = _env_int("LEADERBOARD_CACHE_SECONDS", 30)
     QUIZ_MAX_ATTEMPTS = _env_int("QUIZ_MAX_ATTEMPTS", 0)  # 0: no limit
     QUIZ_MIN_SECONDS_BETWEEN_ATTEMPTS = _env_int("QUIZ_MIN_SECONDS_BETWEEN_ATTEMPTS", 0)
     CLASS_DUE_SOON_DAYS = _env_int("CLASS_DUE_SOON_DAYS", 7)
@@ -98,6 +116,9 @@ class TestingConfig(Config):
     TESTING = True
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = False
+    # Tests read the figures right after changing pledges.
+    IMPACT_CACHE_SECONDS = 0
+    LEADERBOARD_CACHE_SECONDS = 0
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST_KIB = 8
     ARGON2_PARALLELISM = 1

@@ -111,6 +111,13 @@ def _class_matrices(seeded: Seeded) -> list[str]:
     ]
 
 
+def _circle_discovery(seeded: Seeded) -> list[str]:
+    return [
+        f"/api/v1/circles?commune={seeded.communes[user_id]}&open_seats=true\t{token}"
+        for user_id, token in seeded.tokens.items()
+    ]
+
+
 def _commune_impact(seeded: Seeded) -> list[str]:
     return [f"/api/v1/impact?scope=commune:{commune}\t" for commune in sorted(COMMUNES)]
 
@@ -184,6 +191,14 @@ ENDPOINTS = (
         _commune_board,
         target=0.3,
         postgresql_target=0.25,
+    ),
+    Endpoint(
+        "circle discovery (open seats in my commune)",
+        "GET",
+        "/api/v1/circles?commune={commune}&open_seats=true",
+        "get.lua",
+        _circle_discovery,
+        target=0.3,
     ),
     Endpoint(
         "impact (a commune)",

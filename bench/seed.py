@@ -10,7 +10,7 @@ import random
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
 from pathlib import Path
 
@@ -22,7 +22,15 @@ from learning.accounts.models import User, UserRole
 from learning.accounts.services import _hasher
 from learning.actions.catalogue import load_catalogue
 from learning.actions.models import DONE, DROPPED, ONGOING, STATUSES, Pledge
-from learning.brussels import COMMUNES
+from learning.brussels import COMMUNES, TIMEZONE
+from learning.circles.models import (
+    JOINED,
+    WAITLISTED,
+    Circle,
+    CircleFacilitator,
+    CircleMeeting,
+    CircleMembership,
+)
 from learning.classes.models import Assignment, ClassMember, ClassTeacher, SchoolClass
 from learning.courses import services as course_services
 from learning.courses.models import PUBLISHED, Course, CourseVersion, Lesson, Module, Quiz
@@ -46,6 +54,7 @@ class Scale:
     progress_events: int
     ledger_rows: int
     classes: int
+    circles: int
     pledges: int
     # Learners given an access token for the load driver (a sample: tokens cost nothing).
     token_learners: int
@@ -57,6 +66,7 @@ SCALES = {
         progress_events=10_000,
         ledger_rows=10_000,
         classes=30,
+        circles=20,
         pledges=500,
         token_learners=200,
     ),
@@ -65,6 +75,7 @@ SCALES = {
         progress_events=1_000_000,
         ledger_rows=1_000_000,
         classes=3_000,
+        circles=1_000,
         pledges=50_000,
         token_learners=2_000,
     ),
@@ -401,7 +412,7 @@ def _ledger_rows(scale: Scale, seeded: Seeded, rng: random.Random) -> Iterator[t
                 key = (kind, period_start(kind, day), user_id)
                 totals[key] = totals.get(key, 0) + points
     for (kind, start, user_id), points in totals.items():
-        yield ("points_totals", (kind, start, user_id, points, now))
+        yield ("points_totals", (kind, start, user_id, points, seeded.communes.get(user_id), now))
     for user_id, day in days:
         yield ("activity_days", (user_id, day))
 
@@ -413,7 +424,7 @@ LEDGER_COLUMNS = {
     ),
     "points_totals": (
         PointsTotal.__table__,
-        ["period_kind", "period_start", "user_id", "points", "updated_at"],
+        ["period_kind", "period_start", "user_id", "points", "commune", "updated_at"],
     ),
     "activity_days": (ActivityDay.__table__, ["user_id", "day"]),
 }
@@ -556,6 +567,108 @@ def seed_classes(app: Flask, scale: Scale, seeded: Seeded, rng: random.Random) -
         db.session.commit()
 
 
+CIRCLE_MEETINGS = 6
+CIRCLE_CAPACITY = 12
+
+
+def seed_circles(app: Flask, scale: Scale, seeded: Seeded, rng: random.Random) -> None:
+    """Published learning circles in every commune, as propose and publish would leave them:
+    a learner facilitating, weekly meetings at 19:00 in Brussels (some circles already under
+    way, most to come), seats taken by learners and, for full ones, a waiting list."""
+    now = datetime.now(UTC)
+    slugs = sorted(seeded.courses)
+    circles, facilitators, meetings, memberships = [], [], [], []
+    for number in range(1, scale.circles + 1):
+        course = seeded.courses[rng.choice(slugs)]
+        commune = rng.choice(sorted(COMMUNES))
+        first_day = (now + timedelta(days=rng.randint(-20, 60))).astimezone(TIMEZONE).date()
+        starts = [
+            datetime.combine(first_day + timedelta(weeks=week), time(19, 0), tzinfo=TIMEZONE)
+            for week in range(CIRCLE_MEETINGS)
+        ]
+        facilitator = rng.choice(seeded.learner_ids)
+        circles.append(
+            (
+                number,
+                course.course_id,
+                "[]",
+                f"Circle {number}",
+                "",
+                rng.choice(course.languages),
+                commune,
+                f"Library {number}",
+                f"Street {number}, {commune}",
+                50.85 + rng.uniform(-0.05, 0.05),
+                4.35 + rng.uniform(-0.07, 0.07),
+                CIRCLE_CAPACITY,
+                CIRCLE_MEETINGS,
+                90,
+                first_day.weekday(),
+                "19:00:00",
+                starts[0],
+                starts[-1] + timedelta(minutes=90),
+                "published",
+                facilitator,
+                now,
+                now,
+            )
+        )
+        facilitators.append((number, facilitator, now))
+        for index, start in enumerate(starts, start=1):
+            meetings.append((number, index, start, start + timedelta(minutes=90), 0, now))
+        people = rng.sample(seeded.learner_ids, rng.randint(0, CIRCLE_CAPACITY + 4))
+        for seat, person in enumerate(p for p in people if p != facilitator):
+            joined = seat < CIRCLE_CAPACITY
+            status = JOINED if joined else WAITLISTED
+            memberships.append((number, person, status, now, now if joined else None))
+    with app.app_context():
+        seeded.counts["circles"] = bulk_insert(
+            Circle.__table__,
+            [
+                "id",
+                "course_id",
+                "modules",
+                "title",
+                "description",
+                "language",
+                "commune",
+                "venue_name",
+                "venue_address",
+                "venue_lat",
+                "venue_lng",
+                "capacity",
+                "meeting_count",
+                "duration_minutes",
+                "weekday",
+                "local_time",
+                "starts_at",
+                "ends_at",
+                "status",
+                "created_by_id",
+                "created_at",
+                "published_at",
+            ],
+            circles,
+        )
+        bulk_insert(CircleFacilitator.__table__, ["circle_id", "user_id", "added_at"], facilitators)
+        bulk_insert(
+            CircleMeeting.__table__,
+            ["circle_id", "number", "starts_at", "ends_at", "sequence", "updated_at"],
+            meetings,
+        )
+        seeded.counts["circle_memberships"] = bulk_insert(
+            CircleMembership.__table__,
+            ["circle_id", "user_id", "status", "requested_at", "joined_at"],
+            memberships,
+        )
+        if db.session.get_bind().dialect.name == "postgresql":
+            db.session.execute(
+                sa.text("SELECT setval(pg_get_serial_sequence('circles', 'id'), :last)"),
+                {"last": max(1, len(circles))},
+            )
+        db.session.commit()
+
+
 def _pledge_rows(scale: Scale, seeded: Seeded, rng: random.Random) -> Iterator[tuple]:
     """Pledges of catalogue actions by learners, in every state a report can leave them."""
     actions = list(load_catalogue().actions.values())
@@ -623,7 +736,14 @@ def _token(user_id: int) -> str:
     return create_access_token(identity=str(user_id), expires_delta=timedelta(hours=6))
 
 
-DOMAINS = (seed_learners, seed_progress, seed_gamification, seed_classes, seed_actions)
+DOMAINS = (
+    seed_learners,
+    seed_progress,
+    seed_gamification,
+    seed_classes,
+    seed_circles,
+    seed_actions,
+)
 
 
 def seed(app: Flask, scale: Scale) -> Seeded:

@@ -1,9 +1,19 @@
 """The declarative base, constraint naming and the column types every domain shares."""
 
-from datetime import UTC, datetime
+import uuid
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time
+from typing import TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction
+
+Collected = TypeVar("Collected")
+_COLLECTED = "carbonlit.collected_before_commit"
+
+# Ids are PostgreSQL integers: no row has a larger one, and a larger number must not reach a
+# query, where PostgreSQL would refuse it as out of range.
+LARGEST_ID = 2**31 - 1
 
 # Stable constraint names keep migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -44,3 +54,55 @@ class UTCDateTime(sa.types.TypeDecorator):
 def utcnow() -> datetime:
     """Now, in UTC; the default of every timestamp column."""
     return datetime.now(UTC)
+
+
+def as_json(row: Base, *, exclude: tuple[str, ...] = ()) -> dict:
+    """A row's columns as JSON values (times in ISO 8601, UUIDs as text): what a personal data
+    export hands over, column by column, so that nothing held is left out by accident."""
+    values = {}
+    for column in sa.inspect(row).mapper.column_attrs:
+        if column.key in exclude:
+            continue
+        value = getattr(row, column.key)
+        if isinstance(value, datetime | date | time):
+            value = value.isoformat()
+        elif isinstance(value, uuid.UUID):
+            value = str(value)
+        values[column.key] = value
+    return values
+
+
+def collect_before_commit(
+    session: Session,
+    key: str,
+    make: Callable[[], Collected],
+    write: Callable[[Collected], None],
+) -> Collected:
+    """What this transaction has collected under key (make() the first time); write(it) runs
+    once, in the transaction, just before it commits, and a rollback forgets it.
+
+    Work that each of many events of one transaction would cause (points for fifty lessons
+    synced at once, badge checks after each award) is gathered here and done once. Work that
+    write() collects again runs after it, until nothing is left.
+    """
+    collected = session.info.setdefault(_COLLECTED, {})
+    if key not in collected:
+        collected[key] = (make(), write)
+    return collected[key][0]
+
+
+@sa.event.listens_for(Session, "before_commit")
+def _write_collected(session: Session) -> None:
+    # A savepoint's release is not the end of the transaction (and may still be rolled back).
+    if session.in_nested_transaction():
+        return
+    collected = session.info.get(_COLLECTED)
+    while collected:
+        value, write = collected.pop(next(iter(collected)))
+        write(value)
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _forget_collected(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_COLLECTED, None)

@@ -15,13 +15,16 @@ The rules are written out in docs/impact-method.md; change one only together wit
   block's total, so subtraction finds nothing that was hidden.
 """
 
-import csv
+import copy
 import io
+import threading
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from cachetools import TTLCache
+from flask import current_app
 
 from learning.accounts.models import User
 from learning.actions.catalogue import OTHER, load_catalogue
@@ -30,12 +33,18 @@ from learning.actions.models import Pledge
 from learning.brussels import COMMUNES
 from learning.circles import services as circles
 from learning.classes import services as classes
-from learning.db import utcnow
+from learning.csvsafe import SafeWriter
+from learning.db import LARGEST_ID, utcnow
 from learning.errors import NotFound
 from learning.extensions import db
 from learning.progress import services as progress
 
 MIN_GROUP = 5
+CACHE_EXTENSION = "carbonlit.impact_cache"
+# Scopes whose figures a process keeps at once: the region, the communes, and the courses,
+# classes and circles asked for lately.
+CACHE_SCOPES = 4096
+_cache_lock = threading.Lock()
 SCOPE_KINDS = ("region", "commune", "course", "class", "circle")
 SCOPE_PATTERN = (
     r"^(region|commune:[a-z-]{1,40}|course:[a-z0-9-]{1,64}|class:[0-9]{1,12}|circle:[0-9]{1,12})$"
@@ -78,6 +87,8 @@ def scope_members(*, scope: str) -> Collection[int] | sa.Select:
         return sa.select(User.id).where(User.commune == name)
     if kind == "course":
         return progress.enrolled_user_ids(slug=name)
+    if kind in ("class", "circle") and int(name) > LARGEST_ID:
+        raise NotFound(f"There is no {kind} {name}.")
     if kind == "class":
         return classes.member_ids(class_id=int(name))
     if kind == "circle":
@@ -186,8 +197,30 @@ def _count(rows, now: datetime) -> tuple[_Block, _Block]:
 
 def impact_figures(*, scope: str, now: datetime | None = None) -> dict:
     """The figures of a scope as of `now`: learners, pledges, pledged and realised savings,
-    by category and by month; withheld or folded wherever fewer than MIN_GROUP learners."""
-    now = now or utcnow()
+    by category and by month; withheld or folded wherever fewer than MIN_GROUP learners.
+
+    Today's figures are public and change slowly: each process keeps a scope's for
+    IMPACT_CACHE_SECONDS, so that a commune's page opened by everyone adds up its pledges
+    once a minute, not once a request.
+    """
+    if now is not None:
+        return _figures(scope, now)
+    seconds = current_app.config["IMPACT_CACHE_SECONDS"]
+    if not seconds:
+        return _figures(scope, utcnow())
+    cache = current_app.extensions.get(CACHE_EXTENSION)
+    if cache is None or cache.ttl != seconds:
+        cache = current_app.extensions[CACHE_EXTENSION] = TTLCache(CACHE_SCOPES, ttl=seconds)
+    with _cache_lock:
+        figures = cache.get(scope)
+    if figures is None:
+        figures = _figures(scope, utcnow())
+        with _cache_lock:
+            cache[scope] = figures
+    return copy.deepcopy(figures)
+
+
+def _figures(scope: str, now: datetime) -> dict:
     catalogue, self_estimated = _count(_pledges_of(scope_members(scope=scope), now), now)
     shown = [b for b in (catalogue, self_estimated) if len(b.total.learners) >= MIN_GROUP]
     figures = {
@@ -225,7 +258,7 @@ def impact_figures(*, scope: str, now: datetime | None = None) -> dict:
 def impact_csv(figures: dict) -> str:
     """The figures as CSV rows, one per total or breakdown entry (docs/impact-method.md)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = SafeWriter(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     head = [figures["scope"], figures["as_of"].isoformat()]
 

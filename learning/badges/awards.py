@@ -22,7 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from learning import events
 from learning.accounts.models import User
-from learning.badges import catalogue
+from learning.badges import catalogue, services
 from learning.badges.definitions import (
     CERTIFICATION_APPROVED,
     CHALLENGE_MET,
@@ -36,12 +36,13 @@ from learning.badges.definitions import (
     load_platform_badges,
 )
 from learning.badges.models import BadgeAssertion, BadgeCountedSubject, BadgeCounter
-from learning.db import utcnow
+from learning.db import collect_before_commit, utcnow
 from learning.extensions import db
-from learning.gamification.services import my_points
+from learning.gamification.services import level_and_streak
 from learning.progress.services import DONE, progress_for_learners
 
 FACILITATOR = "facilitator"
+PENDING_STANDINGS = "badges.points_standings"
 
 
 def _insert(model):
@@ -183,19 +184,27 @@ def on_action_reported_done(_sender, *, user_id: int, pledge, at: datetime, **_k
 
 
 def on_points_awarded(_sender, *, user_id: int, at: datetime, **_kwargs) -> None:
-    """Levels and weekly streaks as gamification computes them, after its new ledger row."""
-    candidates = _candidates(user_id, [POINTS_LEVEL, WEEKLY_STREAK])
-    if not candidates:
-        return
-    standing = my_points(user=db.session.get(User, user_id), language="en")
-    for badge in candidates:
-        rule = badge["rule"]
-        if rule["type"] == POINTS_LEVEL:
-            reached = standing["level"]["threshold"] >= rule["threshold"]
-        else:
-            reached = standing["streak"]["weekly_goal"]["weeks_in_a_row"] >= rule["weeks"]
-        if reached:
-            award(user_id=user_id, badge=badge, at=at)
+    """Levels and weekly streaks as gamification computes them: checked once per learner and
+    transaction, before it commits, after all its awards (a sync of fifty lessons checks once)."""
+    latest = collect_before_commit(db.session(), PENDING_STANDINGS, dict, _award_levels_and_streaks)
+    latest[user_id] = max(at, latest.get(user_id, at))
+
+
+def _award_levels_and_streaks(latest: dict[int, datetime]) -> None:
+    """The level and weekly streak badges each learner now reaches, dated by their last award."""
+    for user_id, at in sorted(latest.items()):
+        candidates = _candidates(user_id, [POINTS_LEVEL, WEEKLY_STREAK])
+        if not candidates:
+            continue
+        standing = level_and_streak(user_id=user_id)
+        for badge in candidates:
+            rule = badge["rule"]
+            if rule["type"] == POINTS_LEVEL:
+                reached = standing["threshold"] >= rule["threshold"]
+            else:
+                reached = standing["weeks_in_a_row"] >= rule["weeks"]
+            if reached:
+                award(user_id=user_id, badge=badge, at=at)
 
 
 def on_certification_approved(
@@ -216,6 +225,7 @@ RECEIVERS = (
     (events.action_reported_done, on_action_reported_done),
     (events.points_awarded, on_points_awarded),
     (events.certification_approved, on_certification_approved),
+    (events.course_published, services.on_course_published),
 )
 
 

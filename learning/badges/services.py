@@ -16,12 +16,17 @@ from learning.badges.definitions import (
     check_rule,
     load_platform_badges,
 )
-from learning.badges.models import BadgeAssertion, BadgeClass
+from learning.badges.models import (
+    BadgeAssertion,
+    BadgeClass,
+    BadgeCountedSubject,
+    BadgeCounter,
+)
 from learning.badges.schemas import AssertionDocumentSchema
 from learning.brussels import LANGUAGES
 from learning.courses.catalogue import choose_language, course_outline
 from learning.courses.services import find_authored_course
-from learning.db import utcnow
+from learning.db import as_json, utcnow
 from learning.errors import Conflict, InvalidInput, NotFound
 from learning.extensions import db
 
@@ -298,6 +303,67 @@ def define_course_badge(*, user: User, course: str, definition: dict, preferred:
     return result
 
 
+def define_package_badges(
+    *, course: str, version: str, languages: list[str], badges: list[dict]
+) -> None:
+    """Bring a course's badges in line with the badges.yaml of the version being published.
+
+    The package checked each badge already (rule about this course, modules that exist, a safe
+    image). Texts missing in a platform language fall back to the course's default language, so
+    every badge reads in nl, fr and en. A badge the new version no longer has retires: its
+    awards stay valid, nobody earns it any more. Slugs are permanent and global, so a slug of a
+    platform badge or of another course's badge refuses the publication.
+    """
+    slugs = [badge["slug"] for badge in badges]
+    existing = {
+        row.slug: row
+        for row in db.session.scalars(
+            sa.select(BadgeClass).where(
+                sa.or_(BadgeClass.slug.in_(slugs), BadgeClass.course_slug == course)
+            )
+        )
+    }
+    taken = [
+        slug
+        for slug in slugs
+        if slug in load_platform_badges()
+        or (slug in existing and existing[slug].course_slug != course)
+    ]
+    if taken:
+        raise Conflict(
+            f"{course} {version} defines badge slugs that other badges have: {', '.join(taken)}; "
+            "badge slugs are permanent, choose others."
+        )
+    default = languages[0]
+    for badge in badges:
+        row = existing.get(badge["slug"])
+        if row is None:
+            row = BadgeClass(slug=badge["slug"], course_slug=course)
+            db.session.add(row)
+        for field in ("name", "description", "criteria"):
+            texts = badge[field]
+            setattr(
+                row,
+                field,
+                {language: texts.get(language, texts[default]) for language in LANGUAGES},
+            )
+        row.colour = badge["colour"]
+        row.icon = badge["icon"]
+        row.image_svg = badge["image_svg"]
+        row.rule = {**badge["rule"], "course": course}
+        row.rule_type = badge["rule"]["type"]
+        row.package_version = version
+        row.retired_at = None
+    for slug, row in existing.items():
+        if slug not in slugs and row.package_version is not None and row.retired_at is None:
+            row.retired_at = utcnow()
+    current_app.logger.info("course %s %s defines badges: %s", course, version, slugs)
+
+
+def on_course_published(_sender, *, course: str, version: str, languages, badges, **_kwargs):
+    define_package_badges(course=course, version=version, languages=languages, badges=badges)
+
+
 def certificate_assertion_url(*, number: str) -> str:
     """The verification URL of the certification badge's award carrying a certificate number."""
     assertion_id = db.session.scalar(
@@ -309,3 +375,54 @@ def certificate_assertion_url(*, number: str) -> str:
     if assertion_id is None:
         raise NotFound(f"No badge carries the certificate number {number}.")
     return openbadges.assertion_url(assertion_id)
+
+
+# Personal data -------------------------------------------------------------------------------
+
+RECIPIENT_ERASED = "The recipient erased their account."
+
+
+def export_personal_data(*, user_id: int) -> dict:
+    """A person's badge assertions, with the address anyone verifies each at, and the counters
+    their badge rules are evaluated on."""
+    assertions = db.session.scalars(
+        sa.select(BadgeAssertion)
+        .where(BadgeAssertion.user_id == user_id)
+        .order_by(BadgeAssertion.issued_on, BadgeAssertion.id)
+    )
+    counters = db.session.scalars(
+        sa.select(BadgeCounter)
+        .where(BadgeCounter.user_id == user_id)
+        .order_by(BadgeCounter.counter)
+    )
+    return {
+        "assertions": [
+            {**as_json(row), "assertion_url": openbadges.assertion_url(row.id)}
+            for row in assertions
+        ],
+        "counters": [as_json(row) for row in counters],
+    }
+
+
+def erase_personal_data(*, user_id: int) -> None:
+    """Revoke a person's badges and cut each assertion's link to them.
+
+    The assertions stay, revoked, so that /ob/assertions and /ob/revocations keep telling
+    anyone who holds a copy that the badge no longer stands; their hashed recipient identity
+    and its salt go, so that no email can be matched against them any more.
+    """
+    db.session.execute(
+        sa.update(BadgeAssertion)
+        .where(BadgeAssertion.user_id == user_id, BadgeAssertion.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revocation_reason=RECIPIENT_ERASED, revoked_by_id=None)
+    )
+    db.session.execute(
+        sa.update(BadgeAssertion)
+        .where(BadgeAssertion.user_id == user_id)
+        .values(recipient_salt="", recipient_identity="", show_name=False)
+    )
+    for model in (BadgeCountedSubject, BadgeCounter):
+        db.session.execute(sa.delete(model).where(model.user_id == user_id))
+    db.session.execute(
+        sa.update(BadgeClass).where(BadgeClass.created_by_id == user_id).values(created_by_id=None)
+    )

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from learning import events
 from learning.accounts.models import User
@@ -44,9 +44,8 @@ from learning.circles.models import (
     MeetingFeedback,
 )
 from learning.courses import catalogue
-from learning.courses.models import PUBLISHED as COURSE_PUBLISHED
 from learning.courses.models import Course, CourseVersion
-from learning.db import utcnow
+from learning.db import as_json, utcnow
 from learning.errors import Conflict, Forbidden, InvalidInput, NotFound
 from learning.extensions import db
 from learning.notifications import services as outbox
@@ -1071,12 +1070,40 @@ class _Page:
 
     seats: dict[int, dict[str, int]]
     facilitators: dict[int, list[dict]]
-    titles: dict[int, tuple[str, str]]
-    mine: dict[int, CircleMembership]
+    titles: dict[tuple[int, str], tuple[str, str]]  # by (course id, circle language)
+    # My status in each circle I joined or wait for, with my place in line when waiting.
+    mine: dict[int, tuple[str, int | None]]
     facilitating: set[int]
+    next_meetings: dict[int, dict | None]
 
 
-def _load_page(circles: list[Circle], user: User | None) -> _Page:
+_ahead = aliased(CircleMembership)
+_me = aliased(CircleMembership)
+# My memberships in a page of circles, each with how many wait ahead of me (as
+# _waitlist_position counts them), in one statement however many waiting lists I am on.
+_MY_MEMBERSHIPS = sa.select(
+    _me.circle_id,
+    _me.status,
+    sa.select(sa.func.count())
+    .select_from(_ahead)
+    .where(
+        _ahead.circle_id == _me.circle_id,
+        _ahead.status == WAITLISTED,
+        sa.or_(
+            _ahead.requested_at < _me.requested_at,
+            sa.and_(_ahead.requested_at == _me.requested_at, _ahead.id < _me.id),
+        ),
+    )
+    .correlate(_me)
+    .scalar_subquery(),
+).where(
+    _me.user_id == sa.bindparam("user_id"),
+    _me.circle_id.in_(sa.bindparam("circle_ids", expanding=True)),
+)
+
+
+def _load_page(circles: list[Circle], user: User | None, now: datetime) -> _Page:
+    """What a page of circles loaded as objects (mine, or one circle's details) needs."""
     ids = [circle.id for circle in circles]
     seats: dict[int, dict[str, int]] = {i: {JOINED: 0, WAITLISTED: 0} for i in ids}
     for circle_id, status, count in db.session.execute(
@@ -1085,6 +1112,27 @@ def _load_page(circles: list[Circle], user: User | None) -> _Page:
         .group_by(CircleMembership.circle_id, CircleMembership.status)
     ):
         seats[circle_id][status] = count
+    slugs = dict(
+        db.session.execute(
+            sa.select(Course.id, Course.slug).where(
+                Course.id.in_({circle.course_id for circle in circles})
+            )
+        ).all()
+    )
+    next_meetings = {circle.id: _meeting_brief(_next_meeting(circle, now)) for circle in circles}
+    return _page(circles, user, seats=seats, slugs=slugs, next_meetings=next_meetings)
+
+
+def _page(
+    circles: list,
+    user: User | None,
+    *,
+    seats: dict[int, dict[str, int]],
+    slugs: dict[int, str],
+    next_meetings: dict[int, dict | None],
+) -> _Page:
+    """Add to what the caller loaded the facilitators, the courses' titles and my memberships."""
+    ids = [circle.id for circle in circles]
     facilitators: dict[int, list[dict]] = {i: [] for i in ids}
     facilitating = set()
     for circle_id, user_id, name in db.session.execute(
@@ -1096,43 +1144,37 @@ def _load_page(circles: list[Circle], user: User | None) -> _Page:
         facilitators[circle_id].append({"id": user_id, "display_name": name})
         if user is not None and user_id == user.id:
             facilitating.add(circle_id)
-    course_ids = {circle.course_id for circle in circles}
-    titles = {
-        course_id: (slug, slug)
-        for course_id, slug in db.session.execute(
-            sa.select(Course.id, Course.slug).where(Course.id.in_(course_ids))
-        )
-    }
-    languages = {circle.course_id: circle.language for circle in circles}
-    for version in db.session.scalars(
-        sa.select(CourseVersion).where(
-            CourseVersion.course_id.in_(course_ids), CourseVersion.status == COURSE_PUBLISHED
-        )
-    ):
-        language = catalogue.choose_language(version.languages, [languages[version.course_id]])
-        titles[version.course_id] = (titles[version.course_id][0], version.title[language])
+    # Each circle reads its course's title in the circle's language; the published versions'
+    # titles come from the content cache (no query once read).
+    titles: dict[tuple[int, str], tuple[str, str]] = {}
+    for key in {(circle.course_id, circle.language) for circle in circles}:
+        course_id, circle_language = key
+        slug = slugs[course_id]
+        try:
+            ref = catalogue.published_ref(slug=slug)
+        except NotFound:
+            titles[key] = (slug, slug)
+            continue
+        language = catalogue.choose_language(ref.languages, [circle_language])
+        titles[key] = (slug, ref.title[language])
     mine = {}
     if user is not None:
         mine = {
-            row.circle_id: row
-            for row in db.session.scalars(
-                sa.select(CircleMembership).where(
-                    CircleMembership.user_id == user.id, CircleMembership.circle_id.in_(ids)
-                )
+            circle_id: (status, None if status != WAITLISTED else ahead + 1)
+            for circle_id, status, ahead in db.session.execute(
+                _MY_MEMBERSHIPS, {"user_id": user.id, "circle_ids": ids}
             )
         }
-    return _Page(seats, facilitators, titles, mine, facilitating)
+    return _Page(seats, facilitators, titles, mine, facilitating, next_meetings)
 
 
-def _summary(circle: Circle, page: _Page, now: datetime, distance: float | None = None) -> dict:
+def _summary(circle, page: _Page, now: datetime, distance: float | None = None) -> dict:
+    """A circle as discovery lists it; `circle` is a Circle, or a row of its listed columns."""
     seats = page.seats[circle.id]
-    membership = page.mine.get(circle.id)
-    if circle.id in page.facilitating:
-        my_status = FACILITATOR
-    else:
-        my_status = membership.status if membership else None
+    membership_status, waitlist_position = page.mine.get(circle.id, (None, None))
+    my_status = FACILITATOR if circle.id in page.facilitating else membership_status
     insider = my_status in (FACILITATOR, JOINED)
-    slug, course_title = page.titles[circle.course_id]
+    slug, course_title = page.titles[circle.course_id, circle.language]
     open_seats = circle.capacity - seats[JOINED] - seats[WAITLISTED]
     status = _status(circle, now)
     return {
@@ -1158,19 +1200,18 @@ def _summary(circle: Circle, page: _Page, now: datetime, distance: float | None 
         "last_meeting_ends": _local(circle.ends_at),
         "meetings_count": circle.meeting_count,
         "duration_minutes": circle.duration_minutes,
-        "next_meeting": _meeting_brief(_next_meeting(circle, now)),
+        "next_meeting": page.next_meetings[circle.id],
         "facilitators": page.facilitators[circle.id],
         "my_status": my_status,
-        "waitlist_position": _waitlist_position(membership)
-        if membership is not None and membership.status == WAITLISTED
-        else None,
+        "waitlist_position": waitlist_position,
         "distance_km": None if distance is None else round(distance, 1),
         "published_at": circle.published_at,
     }
 
 
 def _details(circle: Circle, user: User | None) -> dict:
-    details = _summary(circle, _load_page([circle], user), utcnow())
+    now = utcnow()
+    details = _summary(circle, _load_page([circle], user, now), now)
     viewer = _viewer(circle, user)
     details["members"] = (
         [{"id": m.id, "display_name": m.display_name} for m in _members(circle.id)]
@@ -1195,32 +1236,90 @@ def _distance_km(lat: float, lng: float, circle: Circle) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(a))
 
 
+def _seats_taken(status: str):
+    return (
+        sa.select(sa.func.count())
+        .where(CircleMembership.circle_id == Circle.id, CircleMembership.status == status)
+        .correlate(Circle)
+        .scalar_subquery()
+    )
+
+
+def _next_meeting_column(column):
+    """A column of the meeting going on or coming next at `now` (as _next_meeting picks it)."""
+    return (
+        sa.select(column)
+        .where(CircleMeeting.circle_id == Circle.id, CircleMeeting.ends_at > sa.bindparam("now"))
+        .order_by(CircleMeeting.number)
+        .limit(1)
+        .correlate(Circle)
+        .scalar_subquery()
+    )
+
+
+# What a circle's summary reads, with its seats taken, course slug, next meeting and the
+# number of matches: discovery loads these as plain columns, not Circle objects, in one
+# statement. Built once; each request adds its filters, order and page.
+_LISTED = sa.select(
+    Circle.id,
+    Circle.course_id,
+    Circle.modules,
+    Circle.title,
+    Circle.description,
+    Circle.language,
+    Circle.commune,
+    Circle.venue_name,
+    Circle.venue_address,
+    Circle.venue_lat,
+    Circle.venue_lng,
+    Circle.online_url,
+    Circle.capacity,
+    Circle.meeting_count,
+    Circle.duration_minutes,
+    Circle.weekday,
+    Circle.local_time,
+    Circle.starts_at,
+    Circle.ends_at,
+    Circle.status,
+    Circle.published_at,
+    Course.slug.label("course_slug"),
+    _seats_taken(JOINED).label("joined"),
+    _seats_taken(WAITLISTED).label("waitlisted"),
+    _next_meeting_column(CircleMeeting.number).label("next_number"),
+    _next_meeting_column(CircleMeeting.starts_at).label("next_starts_at"),
+    _next_meeting_column(CircleMeeting.ends_at).label("next_ends_at"),
+    sa.func.count().over().label("matches"),
+).join(Course, Course.id == Circle.course_id)
+
+
 def list_circles(*, user: User | None, filters: dict, page: int, per_page: int) -> dict:
     """Published circles, soonest first (nearest first around a point), filtered.
 
     Around a point, the filter and the order use an equirectangular distance, exact to well
     under a percent at the scale of a city, in plain SQL on both databases; circles without
     coordinates (online ones) are left out.
+
+    One statement loads the page with its total, seat counts, course slugs and next meetings
+    as columns; with the facilitators and my memberships that makes three whatever the page
+    holds (a fourth counts the matches when the page asked for is past the last).
     """
     now = utcnow()
-    query = sa.select(Circle).where(Circle.status == PUBLISHED)
+    conditions = [Circle.status == PUBLISHED]
     if filters.get("commune"):
-        query = query.where(Circle.commune == filters["commune"])
+        conditions.append(Circle.commune == filters["commune"])
     if filters.get("language"):
-        query = query.where(Circle.language == filters["language"])
+        conditions.append(Circle.language == filters["language"])
     if filters.get("course"):
-        query = query.join(Course, Course.id == Circle.course_id).where(
-            Course.slug == filters["course"]
-        )
+        conditions.append(Course.slug == filters["course"])
     if filters.get("weekday"):
-        query = query.where(Circle.weekday == WEEKDAYS.index(filters["weekday"]))
+        conditions.append(Circle.weekday == WEEKDAYS.index(filters["weekday"]))
     status = filters.get("status")
     if status == UPCOMING:
-        query = query.where(Circle.starts_at > now)
+        conditions.append(Circle.starts_at > now)
     elif status == IN_PROGRESS:
-        query = query.where(Circle.starts_at <= now, Circle.ends_at > now)
+        conditions.extend([Circle.starts_at <= now, Circle.ends_at > now])
     elif status == FINISHED:
-        query = query.where(Circle.ends_at <= now)
+        conditions.append(Circle.ends_at <= now)
     if "open_seats" in filters:
         taken = (
             sa.select(sa.func.count())
@@ -1229,7 +1328,7 @@ def list_circles(*, user: User | None, filters: dict, page: int, per_page: int) 
             .scalar_subquery()
         )
         has_room = sa.and_(Circle.capacity > taken, Circle.ends_at > now)
-        query = query.where(has_room if filters["open_seats"] else sa.not_(has_room))
+        conditions.append(has_room if filters["open_seats"] else sa.not_(has_room))
     order = [Circle.starts_at, Circle.id]
     near = "lat" in filters and "lng" in filters
     if near:
@@ -1238,26 +1337,47 @@ def list_circles(*, user: User | None, filters: dict, page: int, per_page: int) 
         north = Circle.venue_lat - lat
         squared = east * east + north * north
         radius = filters.get("radius_km", 10.0) / KM_PER_DEGREE
-        query = query.where(Circle.venue_lat.is_not(None), squared <= radius * radius)
+        conditions.extend([Circle.venue_lat.is_not(None), squared <= radius * radius])
         order = [squared, *order]
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    circles = list(
-        db.session.scalars(
-            query.options(selectinload(Circle.meetings))
-            .order_by(*order)
-            .limit(per_page)
-            .offset((page - 1) * per_page)
+    rows = db.session.execute(
+        _LISTED.where(*conditions).order_by(*order).limit(per_page).offset((page - 1) * per_page),
+        {"now": now},
+    ).all()
+    if rows:
+        total = rows[0].matches
+    elif page == 1:
+        total = 0
+    else:
+        total = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Circle)
+            .join(Course, Course.id == Circle.course_id)
+            .where(*conditions)
         )
+    loaded = _page(
+        rows,
+        user,
+        seats={row.id: {JOINED: row.joined, WAITLISTED: row.waitlisted} for row in rows},
+        slugs={row.course_id: row.course_slug for row in rows},
+        next_meetings={
+            row.id: None
+            if row.next_number is None
+            else {
+                "number": row.next_number,
+                "starts_at": _local(row.next_starts_at),
+                "ends_at": _local(row.next_ends_at),
+            }
+            for row in rows
+        },
     )
-    loaded = _load_page(circles, user)
     items = [
         _summary(
-            circle,
+            row,
             loaded,
             now,
-            _distance_km(filters["lat"], filters["lng"], circle) if near else None,
+            _distance_km(filters["lat"], filters["lng"], row) if near else None,
         )
-        for circle in circles
+        for row in rows
     ]
     return {"items": items, "page": page, "per_page": per_page, "total": total}
 
@@ -1284,7 +1404,7 @@ def my_circles(*, user: User, page: int, per_page: int) -> dict:
             .offset((page - 1) * per_page)
         )
     )
-    loaded = _load_page(circles, user)
+    loaded = _load_page(circles, user, now)
     items = [_summary(circle, loaded, now) for circle in circles]
     return {"items": items, "page": page, "per_page": per_page, "total": total}
 
@@ -1412,4 +1532,87 @@ def circles_of(*, user_id: int) -> list[int]:
                 Circle.status == PUBLISHED, Circle.id.in_(_circle_ids_of(user_id))
             )
         )
+    )
+
+
+# Personal data -------------------------------------------------------------------------------
+
+
+def export_personal_data(*, user_id: int) -> dict:
+    """A person's circles: seats and waitlist places, circles they facilitate or proposed,
+    meetings they came to, the feedback they wrote, completions and their calendar feed (its
+    secret stays out of the file)."""
+
+    def rows(model, *order):
+        return db.session.scalars(sa.select(model).where(model.user_id == user_id).order_by(*order))
+
+    def per_meeting(model):
+        found = db.session.execute(
+            sa.select(model, CircleMeeting.circle_id, CircleMeeting.number)
+            .join(CircleMeeting, CircleMeeting.id == model.meeting_id)
+            .where(model.user_id == user_id)
+            .order_by(CircleMeeting.starts_at, model.id)
+        ).all()
+        return [
+            {"circle_id": circle_id, "meeting": number, **as_json(row)}
+            for row, circle_id, number in found
+        ]
+
+    proposed = db.session.scalars(
+        sa.select(Circle).where(Circle.created_by_id == user_id).order_by(Circle.id)
+    )
+    return {
+        "memberships": [as_json(row) for row in rows(CircleMembership, CircleMembership.id)],
+        "facilitating": [
+            as_json(row) for row in rows(CircleFacilitator, CircleFacilitator.circle_id)
+        ],
+        "proposed": [as_json(circle) for circle in proposed],
+        "attendance": per_meeting(MeetingAttendance),
+        "feedback": per_meeting(MeetingFeedback),
+        "completions": [as_json(row) for row in rows(CircleCompletion, CircleCompletion.circle_id)],
+        "calendar_feed": [as_json(row, exclude=("token",)) for row in rows(CalendarFeed)],
+    }
+
+
+def erase_personal_data(*, user_id: int) -> None:
+    """Take a person out of every circle while each circle's figures stay true.
+
+    Seats go (the waitlist moves up, and the person's pending messages are withdrawn), and so
+    do facilitator places, completions and the calendar feed. Attendance and ratings stay as
+    anonymous rows, so meetings keep their head counts and circles their ratings; feedback
+    comments go, being the person's words. A circle they facilitated alone loses the meeting
+    reflections only its facilitators could have written; a circle they proposed keeps its
+    description, which its members signed up to, but no longer names its proposer.
+    """
+    memberships = db.session.scalars(
+        sa.select(CircleMembership)
+        .where(CircleMembership.user_id == user_id)
+        .order_by(CircleMembership.circle_id)
+    ).all()
+    for membership in memberships:
+        _remove_membership(_find(membership.circle_id, lock=True), membership)
+    facilitated_alone = (
+        sa.select(CircleFacilitator.circle_id)
+        .group_by(CircleFacilitator.circle_id)
+        .having(sa.func.count() == 1, sa.func.max(CircleFacilitator.user_id) == user_id)
+    )
+    db.session.execute(
+        sa.update(CircleMeeting)
+        .where(CircleMeeting.circle_id.in_(facilitated_alone))
+        .values(reflection=None, reflection_at=None)
+    )
+    for model in (CircleFacilitator, CircleCompletion, CalendarFeed):
+        db.session.execute(sa.delete(model).where(model.user_id == user_id))
+    db.session.execute(
+        sa.update(MeetingAttendance)
+        .where(MeetingAttendance.user_id == user_id)
+        .values(user_id=None)
+    )
+    db.session.execute(
+        sa.update(MeetingFeedback)
+        .where(MeetingFeedback.user_id == user_id)
+        .values(user_id=None, comment=None, client_id=None)
+    )
+    db.session.execute(
+        sa.update(Circle).where(Circle.created_by_id == user_id).values(created_by_id=None)
     )

@@ -268,11 +268,35 @@ class ProgressCellSchema(AssignmentStandingSchema):
     assignment_id = ma.fields.Integer(required=True)
 
 
+class ProgressCells(ma.fields.List):
+    """A learner's row of cells, documented as a list of ProgressCellSchema and dumped as
+    ProgressCellSchema would dump it, without a schema per cell: a 30 x 10 matrix has 300
+    cells, and dumping each through marshmallow was the largest part of the request."""
+
+    def __init__(self, **kwargs):
+        super().__init__(ma.fields.Nested(ProgressCellSchema), **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return [
+            {
+                "percent": cell["percent"],
+                "state": cell["state"],
+                "completed_at": None
+                if cell["completed_at"] is None
+                else cell["completed_at"].astimezone(TIMEZONE).isoformat(),
+                "late": cell["late"],
+                "assignment_id": cell["assignment_id"],
+            }
+            for cell in value
+        ]
+
+
 class ProgressLearnerSchema(ma.Schema):
     user_id = ma.fields.Integer(required=True)
     display_name = ma.fields.String(required=True)
-    cells = ma.fields.List(
-        ma.fields.Nested(ProgressCellSchema),
+    cells = ProgressCells(
         required=True,
         metadata={"description": "One per assignment, in the order of assignments"},
     )

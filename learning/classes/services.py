@@ -26,7 +26,7 @@ from learning.classes.models import (
     SchoolClass,
 )
 from learning.courses import catalogue
-from learning.db import utcnow
+from learning.db import as_json, utcnow
 from learning.errors import Conflict, DomainError, InvalidInput, NotFound
 from learning.extensions import db
 from learning.progress import services as progress
@@ -93,19 +93,32 @@ def _clean_note(note: str | None) -> str | None:
     return note.strip() or None
 
 
-def _taught_class(user: User, class_id: int, *, lock: bool = False) -> SchoolClass:
-    """The class, if this user teaches it; lock it when changing who belongs to it."""
-    query = (
-        sa.select(SchoolClass)
+def _taught(user: User, class_id: int, *columns) -> sa.Select:
+    return (
+        sa.select(*columns)
         .join(ClassTeacher, ClassTeacher.class_id == SchoolClass.id)
         .where(SchoolClass.id == class_id, ClassTeacher.user_id == user.id)
     )
+
+
+def _taught_class(user: User, class_id: int, *, lock: bool = False) -> SchoolClass:
+    """The class, if this user teaches it; lock it when changing who belongs to it."""
+    query = _taught(user, class_id, SchoolClass)
     if lock:
         query = query.with_for_update(of=SchoolClass)
     found = db.session.scalar(query)
     if found is None:
         raise NotFound(f"There is no class {class_id} that you teach.")
     return found
+
+
+def _taught_class_name(user: User, class_id: int) -> str:
+    """The name of a class this user teaches, without loading the class (the matrix needs
+    nothing else of it)."""
+    name = db.session.scalar(_taught(user, class_id, SchoolClass.name))
+    if name is None:
+        raise NotFound(f"There is no class {class_id} that you teach.")
+    return name
 
 
 def _teachers(class_ids: list[int]) -> dict[int, list[dict]]:
@@ -494,17 +507,17 @@ def _standings(user_ids: list[int], assignments: list[Assignment]) -> dict:
     )
 
 
-def _cell(standings: dict, assignment: Assignment, user_id: int, now: datetime) -> dict:
-    """A learner's standing on an assignment: `late` is set when it is overdue and not done
-    (the state is then late too) and when it was done after its due time (the state stays
-    done). An assignment whose course is no longer published counts as not started."""
-    target = standings.get((assignment.course_slug, assignment.module_slug), {})
+def _cell(target: dict, due_at: datetime, user_id: int, now: datetime) -> dict:
+    """A learner's standing on an assignment, from its target's standings: `late` is set when
+    it is overdue and not done (the state is then late too) and when it was done after its due
+    time (the state stays done). An assignment whose course is no longer published counts as
+    not started."""
     standing = target.get(user_id) or {"percent": 0, "state": NOT_STARTED, "completed_at": None}
     state, completed_at = standing["state"], standing["completed_at"]
     if state == DONE:
-        late = completed_at is not None and completed_at > assignment.due_at
+        late = completed_at is not None and completed_at > due_at
     else:
-        late = now > assignment.due_at
+        late = now > due_at
         state = LATE if late else state
     return {
         "percent": standing["percent"],
@@ -512,6 +525,10 @@ def _cell(standings: dict, assignment: Assignment, user_id: int, now: datetime) 
         "completed_at": completed_at,
         "late": late,
     }
+
+
+def _target(standings: dict, assignment: Assignment) -> dict:
+    return standings.get((assignment.course_slug, assignment.module_slug), {})
 
 
 def _summary(cells: list[dict]) -> dict:
@@ -528,17 +545,20 @@ def class_progress(*, user: User, class_id: int) -> dict:
 
     A fixed number of queries whatever the number of learners and assignments.
     """
-    klass = _taught_class(user, class_id)
-    assignments = list(db.session.scalars(_class_assignments(klass.id)))
-    learners = db.session.execute(_members_query(klass.id)).all()
+    class_name = _taught_class_name(user, class_id)
+    assignments = list(db.session.scalars(_class_assignments(class_id)))
+    learners = db.session.execute(_members_query(class_id)).all()
     now = utcnow()
     standings = _standings([user_id for user_id, _, _ in learners], assignments)
+    # Each assignment's attributes and standings are read once, not once per learner.
+    columns_in = [(a.id, a.due_at, _target(standings, a)) for a in assignments]
     rows = [
         {
             "user_id": user_id,
             "display_name": display_name,
             "cells": [
-                {"assignment_id": a.id, **_cell(standings, a, user_id, now)} for a in assignments
+                {"assignment_id": assignment_id, **_cell(target, due_at, user_id, now)}
+                for assignment_id, due_at, target in columns_in
             ],
         }
         for user_id, display_name, _ in learners
@@ -551,8 +571,8 @@ def class_progress(*, user: User, class_id: int) -> dict:
         for index, assignment in enumerate(assignments)
     ]
     return {
-        "class_id": klass.id,
-        "class_name": klass.name,
+        "class_id": class_id,
+        "class_name": class_name,
         "generated_at": now,
         "assignments": columns,
         "learners": rows,
@@ -585,7 +605,7 @@ def my_assignments(
     standings = _standings([user.id], [assignment for assignment, _ in rows])
     items = []
     for assignment, class_name in rows:
-        cell = _cell(standings, assignment, user.id, now)
+        cell = _cell(_target(standings, assignment), assignment.due_at, user.id, now)
         soon = cell["state"] in (NOT_STARTED, IN_PROGRESS) and assignment.due_at <= horizon
         if (state is None or cell["state"] == state) and due_soon in (None, soon):
             items.append(
@@ -662,3 +682,39 @@ def classes_of(*, user_id: int) -> list[int]:
 def leaderboard_enabled(*, class_id: int) -> bool:
     """Whether a teacher switched the class leaderboard on; gamification shows it only then."""
     return _existing_class(class_id).leaderboard_enabled
+
+
+# Personal data -------------------------------------------------------------------------------
+
+
+def _classes_with(link, user_id: int) -> list[dict]:
+    rows = db.session.execute(
+        sa.select(SchoolClass, link)
+        .join(link, link.class_id == SchoolClass.id)
+        .where(link.user_id == user_id)
+        .order_by(SchoolClass.id)
+    ).all()
+    return [
+        {
+            **as_json(link_row, exclude=("user_id",)),
+            "name": school_class.name,
+            "school": school_class.school,
+            "commune": school_class.commune,
+        }
+        for school_class, link_row in rows
+    ]
+
+
+def export_personal_data(*, user_id: int) -> dict:
+    """The classes a person is in and the classes they teach."""
+    return {
+        "member_of": _classes_with(ClassMember, user_id),
+        "teacher_of": _classes_with(ClassTeacher, user_id),
+    }
+
+
+def erase_personal_data(*, user_id: int) -> None:
+    """Take a person out of every class, as a learner and as a teacher; a class keeps what its
+    teachers wrote (its name, assignments and notes), which belongs to the class."""
+    db.session.execute(sa.delete(ClassMember).where(ClassMember.user_id == user_id))
+    db.session.execute(sa.delete(ClassTeacher).where(ClassTeacher.user_id == user_id))

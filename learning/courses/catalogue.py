@@ -5,10 +5,16 @@ Language fallback: the first language the request prefers (`?lang=`, then
 ships; otherwise the course's default language, the first it declares.
 """
 
+import functools
 import hashlib
+import json
+import re
+import secrets
+import threading
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from cachetools import LRUCache
 from flask import current_app
 from sqlalchemy.orm import undefer
 
@@ -17,6 +23,9 @@ from learning.courses.models import PUBLISHED, Asset, Course, CourseVersion, Les
 from learning.courses.schemas import CourseOutlineSchema, LessonContentSchema
 from learning.errors import NotFound
 from learning.extensions import db
+
+TEMPLATES_EXTENSION = "carbonlit.outline_templates"
+_templates_lock = threading.Lock()
 
 # Part of every cache key: a release that changes what is cached bumps it, so that a shared
 # cache never hands new code an entry in the old shape.
@@ -30,6 +39,7 @@ _PUBLISHED_REF = (
         CourseVersion.version,
         CourseVersion.languages,
         CourseVersion.created_at,
+        CourseVersion.title,
     )
     .join(Course, Course.id == CourseVersion.course_id)
     .where(Course.slug == sa.bindparam("slug"), CourseVersion.status == PUBLISHED)
@@ -103,7 +113,8 @@ def list_courses(
 
 
 def published_ref(*, slug: str) -> sa.Row:
-    """Which version of a course is published (id, course_id, version, languages, created_at).
+    """Which version of a course is published (id, course_id, version, languages, created_at,
+    title by language).
 
     Read once per publication generation (see learning/courses/cache.py), so that a cached
     outline or lesson costs no query at all and a newly published version is served at once.
@@ -156,6 +167,73 @@ def published_outline(*, slug: str, preferred: list[str]) -> tuple[sa.Row, Cache
         return body, hashlib.sha256(body).hexdigest()[:32]
 
     return ref, _cached(_cache_key("outline", ref, language), language, build)
+
+
+@dataclass(frozen=True)
+class OutlineTemplate:
+    """A cached outline cut where a learner's state goes: each module's `locked` and each
+    lesson's `state`. Filling it joins bytes, so that a signed-in outline neither parses nor
+    serialises the outline per request.
+
+    `slots` name, in the order they appear between the `pieces`, a (module, lesson) position:
+    lesson None is the module's `locked`.
+    """
+
+    pieces: tuple[bytes, ...]
+    slots: tuple[tuple[int, int | None], ...]
+    language: str
+
+    def fill(self, locked: list[bool], states: list[list[str]]) -> bytes:
+        """The outline with locked[module] and states[module][lesson] in their places."""
+        parts = [self.pieces[0]]
+        for (module, lesson), piece in zip(self.slots, self.pieces[1:], strict=True):
+            value = locked[module] if lesson is None else states[module][lesson]
+            parts += (_json_value(value), piece)
+        return b"".join(parts)
+
+
+@functools.cache
+def _json_value(value: bool | str) -> bytes:
+    """A slot's value as JSON (a handful of booleans and state names, encoded once each)."""
+    return json.dumps(value).encode()
+
+
+def published_outline_template(
+    *, slug: str, preferred: list[str]
+) -> tuple[sa.Row, OutlineTemplate]:
+    """The published version and its outline cut for a learner's state, built from the cached
+    outline once per process, version and language (a published version never changes)."""
+    ref, document = published_outline(slug=slug, preferred=preferred)
+    templates = current_app.extensions.setdefault(TEMPLATES_EXTENSION, LRUCache(maxsize=256))
+    key = (document.etag, document.language)
+    with _templates_lock:
+        template = templates.get(key)
+    if template is None:
+        template = _outline_template(document)
+        with _templates_lock:
+            templates[key] = template
+    return ref, template
+
+
+def _outline_template(document: CachedDocument) -> OutlineTemplate:
+    # A marker no course text can hold: it is random, and begins with a NUL that JSON escapes.
+    marker = f"\x00{secrets.token_hex(8)}:"
+    outline = current_app.json.loads(document.body)
+    for module_index, module in enumerate(outline["modules"]):
+        module["locked"] = f"{marker}{module_index}"
+        for lesson_index, lesson in enumerate(module["lessons"]):
+            lesson["state"] = f"{marker}{module_index}.{lesson_index}"
+    quoted = re.escape(json.dumps(marker)[:-1].encode())
+    cut = re.split(quoted + rb'([0-9]+)(?:\.([0-9]+))?"', _json_bytes(outline))
+    # re.split gives piece, module, lesson, piece, module, lesson, ..., piece.
+    return OutlineTemplate(
+        pieces=tuple(cut[0::3]),
+        slots=tuple(
+            (int(module), None if lesson is None else int(lesson))
+            for module, lesson in zip(cut[1::3], cut[2::3], strict=True)
+        ),
+        language=document.language,
+    )
 
 
 def published_structure(*, ref: sa.Row) -> list[dict]:

@@ -1,6 +1,6 @@
 """/api/v1/courses (the catalogue) and /api/v1/authoring (uploading and publishing)."""
 
-from flask import Response, current_app, request
+from flask import Response, request
 from flask.views import MethodView
 from flask_jwt_extended import current_user, get_current_user, verify_jwt_in_request
 
@@ -17,6 +17,7 @@ from learning.courses.schemas import (
     UploadSchema,
     VersionSchema,
 )
+from learning.middleware import accepts_uploads
 from learning.progress import services as progress
 
 bp = Blueprint(
@@ -90,17 +91,17 @@ class CourseOutline(MethodView):
         if user is None:
             _, document = catalogue.published_outline(slug=slug, preferred=preferred)
             return _cached_answer(document)
-        outline = progress.course_outline(user=user, slug=slug, preferred=preferred)
-        # The cached outline was dumped by the schema; only states and locks were set since.
-        response = current_app.json.response(outline)
-        response.headers.update(
-            {
-                "Content-Language": outline["language"],
+        # The cached outline was dumped by the schema; only states and locks are filled in.
+        body, language = progress.course_outline(user=user, slug=slug, preferred=preferred)
+        return Response(
+            body,
+            mimetype="application/json",
+            headers={
+                "Content-Language": language,
                 "Cache-Control": "private, no-cache",
                 "Vary": "Accept-Language, Authorization",
-            }
+            },
         )
-        return response
 
 
 @bp.route("/<slug>/lessons/<lesson>")
@@ -144,6 +145,7 @@ class CourseAsset(MethodView):
 
 
 @authoring_bp.route("")
+@accepts_uploads
 class AuthoredCourses(MethodView):
     @authoring_bp.login_required("author", "admin")
     @authoring_bp.response(200, AuthoredCourseSchema(many=True))

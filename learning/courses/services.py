@@ -1,5 +1,6 @@
 """The rules of authoring: validating, uploading, importing and publishing course versions."""
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
+from learning import events
 from learning.accounts.models import User
 from learning.courses import catalogue
 from learning.courses.models import (
@@ -224,6 +226,7 @@ def _store_version(
         authors=[dict(author) for author in package.authors],
         certifiable=package.certifiable,
         reflection_prompts=[dict(prompt) for prompt in package.reflection_prompts],
+        badges=[dataclasses.asdict(badge) for badge in package.badges],
         languages_key=f",{','.join(package.languages)},",
         tags_key=f",{','.join(package.tags)},",
         search_text=_search_text(package),
@@ -315,6 +318,14 @@ def _publish(version: CourseVersion) -> None:
         current.retired_at = utcnow()
     version.status = PUBLISHED
     version.published_at = utcnow()
+    events.course_published.send(
+        "courses",
+        course=version.course.slug,
+        version=version.version,
+        languages=list(version.languages),
+        badges=list(version.badges),
+        at=version.published_at,
+    )
 
 
 def publish_version(*, user: User, slug: str, version: str) -> CourseVersion:
@@ -380,3 +391,40 @@ def remove_author(*, user: User, slug: str, author_id: int) -> Course:
     course.authors = remaining
     db.session.commit()
     return course
+
+
+# Personal data -------------------------------------------------------------------------------
+
+
+def export_personal_data(*, user_id: int) -> dict:
+    """The courses a person may author, and the versions they uploaded."""
+    authored = db.session.execute(
+        sa.select(Course.slug, CourseAuthor.added_at)
+        .join(CourseAuthor, CourseAuthor.course_id == Course.id)
+        .where(CourseAuthor.user_id == user_id)
+        .order_by(Course.slug)
+    ).all()
+    uploaded = db.session.execute(
+        sa.select(Course.slug, CourseVersion.version, CourseVersion.created_at)
+        .join(CourseVersion, CourseVersion.course_id == Course.id)
+        .where(CourseVersion.uploaded_by_id == user_id)
+        .order_by(CourseVersion.created_at, CourseVersion.id)
+    ).all()
+    return {
+        "authoring": [{"course": slug, "added_at": at.isoformat()} for slug, at in authored],
+        "uploads": [
+            {"course": slug, "version": version, "uploaded_at": at.isoformat()}
+            for slug, version, at in uploaded
+        ],
+    }
+
+
+def erase_personal_data(*, user_id: int) -> None:
+    """A person stops authoring, and no version names them as its uploader; the courses stay,
+    being published work that learners depend on."""
+    db.session.execute(sa.delete(CourseAuthor).where(CourseAuthor.user_id == user_id))
+    db.session.execute(
+        sa.update(CourseVersion)
+        .where(CourseVersion.uploaded_by_id == user_id)
+        .values(uploaded_by_id=None)
+    )

@@ -9,6 +9,8 @@ contributes after that, still within the window, is paid the same way.
 Nothing here commits: it runs in the transaction of the award that moved the challenge.
 """
 
+from datetime import datetime
+
 import sqlalchemy as sa
 
 from learning import events
@@ -97,22 +99,38 @@ def _contributors(challenge: Challenge) -> list[int]:
     )
 
 
-def after_award(*, user: User, rule: rules.Rule, points: int, at) -> None:
-    """Move the challenges an award counts for: pay it if one is met, or see whether it is now."""
-    metrics = [rule.metric] if rule.metric else []
-    if points > 0:
-        metrics.append(rules.POINTS_METRIC)
-    if not metrics:
+def after_awards(*, user: User, awards: list[tuple[str | None, int, datetime]]) -> None:
+    """Move the challenges a learner's awards of one transaction count for, each (metric,
+    points, at): pay those already met, and see whether the others are met now."""
+    counted = [
+        (metric, at)
+        for rule_metric, points, at in awards
+        for metric in ([rule_metric] if rule_metric else [])
+        + ([rules.POINTS_METRIC] if points > 0 else [])
+    ]
+    if not counted:
         return
     candidates = db.session.scalars(
         sa.select(Challenge)
-        .where(Challenge.metric.in_(metrics), Challenge.starts_at <= at, Challenge.ends_at > at)
+        .where(
+            Challenge.metric.in_(sorted({metric for metric, _ in counted})),
+            Challenge.starts_at <= max(at for _, at in counted),
+            Challenge.ends_at > min(at for _, at in counted),
+        )
         .order_by(Challenge.id)
     ).all()
-    if not candidates:
+    moved = [
+        challenge
+        for challenge in candidates
+        if any(
+            metric == challenge.metric and challenge.starts_at <= at < challenge.ends_at
+            for metric, at in counted
+        )
+    ]
+    if not moved:
         return
     mine = set(scopes.scopes_of(user))
-    for challenge in candidates:
+    for challenge in moved:
         if scope_of(challenge) not in mine:
             continue
         if challenge.met_at is not None:

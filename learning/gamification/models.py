@@ -51,12 +51,26 @@ class LedgerEntry(db.Model):
 
 
 class PointsTotal(db.Model):
-    """A learner's points in one week, one month or all time, updated with each award."""
+    """A learner's points in one week, one month or all time, updated with each award.
+
+    The learner's commune is kept on the row (and moved with them), so that a commune's board
+    is a short index scan like the global one, never a filter over the users table.
+    """
 
     __tablename__ = "points_totals"
     __table_args__ = (
         sa.CheckConstraint(sa.column("period_kind").in_(PERIOD_KINDS), name="period_kind_is_known"),
-        sa.Index("ix_points_totals_board", "period_kind", "period_start", "points"),
+        # A board's top N is the last entries of these, read backwards (ties, rarely many, are
+        # put in user order on the way); a rank counts a range of them.
+        sa.Index("ix_points_totals_board", "period_kind", "period_start", "points", "user_id"),
+        sa.Index(
+            "ix_points_totals_commune_board",
+            "period_kind",
+            "period_start",
+            "commune",
+            "points",
+            "user_id",
+        ),
     )
 
     period_kind: Mapped[str] = mapped_column(sa.String(5), primary_key=True)
@@ -66,6 +80,8 @@ class PointsTotal(db.Model):
         sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     points: Mapped[int]
+    # The learner's commune (users.commune), kept here for the commune boards.
+    commune: Mapped[str | None] = mapped_column(sa.String(40))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -145,7 +145,11 @@ class Leaderboards(MethodView):
     @bp.alt_response(403, response="FORBIDDEN")
     @bp.alt_response(404, response="NOT_FOUND")
     def get(self, args):
-        """Top learners of a scope and period, and my rank; only who allows it is named."""
+        """Top learners of a scope and period, and my rank; only who allows it is named.
+
+        The top and the ranks may lag by up to LEADERBOARD_CACHE_SECONDS (30 by default): each
+        server keeps a board that long. My points are always current, ranked among the kept
+        board's."""
         return services.leaderboard(user=current_user, **args)
 
 

@@ -1,15 +1,20 @@
 """The use cases of gamification: my points, the ledger, corrections, leaderboards, challenges."""
 
+import bisect
+import threading
 import uuid
+from array import array
 from collections import defaultdict
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import sqlalchemy as sa
+from cachetools import TTLCache
 from flask import current_app
 
 from learning.accounts.models import User
 from learning.accounts.services import find_user
-from learning.db import utcnow
+from learning.db import as_json, utcnow
 from learning.errors import Conflict, InvalidInput, NotFound
 from learning.extensions import db
 from learning.gamification import challenges, levels, rules, scopes
@@ -27,6 +32,13 @@ from learning.gamification.streaks import compute_streak
 RECENT_ENTRIES = 10
 UPCOMING, ACTIVE, MET, ENDED = "upcoming", "active", "met", "ended"
 CHALLENGE_STATUSES = (UPCOMING, ACTIVE, MET, ENDED)
+# A board keeps its first TOP_KEPT learners: the largest limit a request may ask for
+# (LeaderboardArgsSchema).
+TOP_KEPT = 100
+# Boards kept per process: every scope (classes and circles included) and period.
+BOARDS_KEPT = 1024
+BOARDS_EXTENSION = "carbonlit.leaderboards"
+_boards_lock = threading.Lock()
 
 
 def list_rules(*, language: str) -> list[dict]:
@@ -78,16 +90,41 @@ def _total(user_id: int, kind: str, start) -> int:
     )
 
 
-def my_points(*, user: User, language: str) -> dict:
-    """Total, level and the next one, streaks and my latest ledger entries."""
-    total = _total(user.id, ALL, ALL_TIME_START)
-    level, next_level = levels.level_for(total)
-    days = db.session.scalars(sa.select(ActivityDay.day).where(ActivityDay.user_id == user.id))
-    streak = compute_streak(
+def _streak_out(streak) -> dict:
+    return {
+        "current": streak.current,
+        "best": streak.best,
+        "freezes": streak.freezes,
+        "active_today": streak.active_today,
+        "weekly_goal": {
+            "days": streak.weekly_goal_days,
+            "this_week": streak.days_this_week,
+            "weeks_in_a_row": streak.weeks_in_a_row,
+        },
+    }
+
+
+def _streak(user_id: int):
+    days = db.session.scalars(sa.select(ActivityDay.day).where(ActivityDay.user_id == user_id))
+    return compute_streak(
         list(days),
         today=brussels_day(utcnow()),
         weekly_goal_days=current_app.config["STREAK_WEEKLY_GOAL_DAYS"],
     )
+
+
+def level_and_streak(*, user_id: int) -> dict:
+    """The threshold of the level a learner has reached and the weeks in a row they met the
+    weekly goal: what level and streak badges ask, in two queries."""
+    level, _ = levels.level_for(_total(user_id, ALL, ALL_TIME_START))
+    return {"threshold": level.threshold, "weeks_in_a_row": _streak(user_id).weeks_in_a_row}
+
+
+def my_points(*, user: User, language: str) -> dict:
+    """Total, level and the next one, streaks and my latest ledger entries."""
+    total = _total(user.id, ALL, ALL_TIME_START)
+    level, next_level = levels.level_for(total)
+    streak = _streak(user.id)
     recent = db.session.scalars(
         sa.select(LedgerEntry)
         .where(LedgerEntry.user_id == user.id)
@@ -104,17 +141,7 @@ def my_points(*, user: User, language: str) -> dict:
             "threshold": next_level.threshold,
             "points_needed": next_level.threshold - total,
         },
-        "streak": {
-            "current": streak.current,
-            "best": streak.best,
-            "freezes": streak.freezes,
-            "active_today": streak.active_today,
-            "weekly_goal": {
-                "days": streak.weekly_goal_days,
-                "this_week": streak.days_this_week,
-                "weeks_in_a_row": streak.weeks_in_a_row,
-            },
-        },
+        "streak": _streak_out(streak),
         "recent": [_entry(entry, language) for entry in recent],
     }
 
@@ -200,15 +227,86 @@ def correct_points(
     return _entry(entry, language)
 
 
+@dataclass(frozen=True)
+class Board:
+    """A board as read at one moment: its first TOP_KEPT learners, ranked, and everyone's
+    points in ascending order, which is what a rank is counted in."""
+
+    top: tuple[tuple[int, dict], ...]  # (user id, entry)
+    ascending: array
+
+    def rank_of(self, points: int) -> int:
+        """1 + how many have more points (standard competition ranking), by bisection."""
+        return len(self.ascending) - bisect.bisect_right(self.ascending, points) + 1
+
+
+# Built once: every leaderboard request runs it (by primary key), with no ORM entity to load.
+_MY_POINTS = sa.select(PointsTotal.points).where(
+    PointsTotal.period_kind == sa.bindparam("period_kind"),
+    PointsTotal.period_start == sa.bindparam("period_start"),
+    PointsTotal.user_id == sa.bindparam("user_id"),
+)
+
+
 def leaderboard(*, user: User, scope: str, period: str, limit: int) -> dict:
     """Top learners of a scope and period with standard competition ranks (1, 2, 2, 4), and
-    mine; only learners who allow it are named. Reads the maintained totals, not the ledger."""
+    mine; only learners who allow it are named. Reads the maintained totals, not the ledger.
+
+    The board itself (its top and the points a rank is counted in) is kept per process for
+    LEADERBOARD_CACHE_SECONDS, so that however many learners a board has, a request reads
+    only my own points: ranks and names may lag by that long, my points never do.
+    """
     parsed = scopes.parse_scope(scope)
     scopes.check_board_readable(parsed, user)
     start = period_start(period, brussels_day(utcnow()))
+    board = _board(parsed, period, start)
+    my_id = user.id  # user is often the current_user proxy: looked up once, not per entry
+    me = None
+    if scopes.includes(parsed, user):
+        points = (
+            db.session.connection().scalar(
+                _MY_POINTS, {"period_kind": period, "period_start": start, "user_id": my_id}
+            )
+            or 0
+        )
+        me = {"rank": board.rank_of(points), "points": points}
+    return {
+        "scope": str(parsed),
+        "period": period,
+        "starts_on": None if period == ALL else start,
+        "top": [{**entry, "is_me": user_id == my_id} for user_id, entry in board.top[:limit]],
+        "me": me,
+    }
+
+
+def _board(parsed: scopes.Scope, period: str, start: date) -> Board:
+    """The board of a scope and period, from this process's cache while it is fresh."""
+    seconds = current_app.config["LEADERBOARD_CACHE_SECONDS"]
+    if not seconds:
+        return _read_board(parsed, period, start)
+    cache = current_app.extensions.get(BOARDS_EXTENSION)
+    if cache is None or cache.ttl != seconds:
+        cache = current_app.extensions[BOARDS_EXTENSION] = TTLCache(BOARDS_KEPT, ttl=seconds)
+    key = (str(parsed), period, start)
+    with _boards_lock:
+        board = cache.get(key)
+    if board is None:
+        board = _read_board(parsed, period, start)
+        with _boards_lock:
+            cache[key] = board
+    return board
+
+
+def _read_board(parsed: scopes.Scope, period: str, start: date) -> Board:
+    """Two statements whatever the scope: the top with names, then every learner's points, a
+    range of the board's covering index (a few hundred kilobytes at 100,000 learners)."""
     in_period = [PointsTotal.period_kind == period, PointsTotal.period_start == start]
-    members = scopes.members(parsed)
-    in_scope = [] if members is None else [PointsTotal.user_id.in_(members)]
+    if parsed.kind == scopes.COMMUNE:
+        # The totals carry their learner's commune: the board is a range of one index.
+        in_scope = [PointsTotal.commune == parsed.ref]
+    else:
+        members = scopes.members(parsed)
+        in_scope = [] if members is None else [PointsTotal.user_id.in_(members)]
     rows = db.session.execute(
         sa.select(
             PointsTotal.user_id, PointsTotal.points, User.display_name, User.leaderboard_visible
@@ -216,36 +314,25 @@ def leaderboard(*, user: User, scope: str, period: str, limit: int) -> dict:
         .join(User, User.id == PointsTotal.user_id)
         .where(*in_period, *in_scope)
         .order_by(PointsTotal.points.desc(), PointsTotal.user_id)
-        .limit(limit)
+        .limit(TOP_KEPT)
     ).all()
-    top: list[dict] = []
+    top: list[tuple[int, dict]] = []
     for position, row in enumerate(rows, start=1):
-        tied = top and top[-1]["points"] == row.points
-        top.append(
-            {
-                "rank": top[-1]["rank"] if tied else position,
-                "display_name": row.display_name if row.leaderboard_visible else None,
-                "anonymous": not row.leaderboard_visible,
-                "points": row.points,
-                "is_me": row.user_id == user.id,
-            }
-        )
-    me = None
-    if scopes.includes(parsed, user):
-        mine = _total(user.id, period, start)
-        above = db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(PointsTotal)
-            .where(*in_period, *in_scope, PointsTotal.points > mine)
-        )
-        me = {"rank": above + 1, "points": mine}
-    return {
-        "scope": str(parsed),
-        "period": period,
-        "starts_on": None if period == ALL else start,
-        "top": top,
-        "me": me,
-    }
+        tied = top and top[-1][1]["points"] == row.points
+        entry = {
+            "rank": top[-1][1]["rank"] if tied else position,
+            "display_name": row.display_name if row.leaderboard_visible else None,
+            "anonymous": not row.leaderboard_visible,
+            "points": row.points,
+        }
+        top.append((row.user_id, entry))
+    ascending = array(
+        "q",
+        db.session.scalars(
+            sa.select(PointsTotal.points).where(*in_period, *in_scope).order_by(PointsTotal.points)
+        ),
+    )
+    return Board(top=tuple(top), ascending=ascending)
 
 
 def _status(challenge: Challenge, now: datetime) -> str:
@@ -430,9 +517,64 @@ def rebuild_totals() -> dict:
                 for (kind, start, user_id), points in totals.items()
             ],
         )
+        db.session.execute(
+            sa.update(PointsTotal).values(
+                commune=sa.select(User.commune)
+                .where(User.id == PointsTotal.user_id)
+                .scalar_subquery()
+            )
+        )
     if active:
         db.session.execute(
             sa.insert(ActivityDay), [{"user_id": user_id, "day": day} for user_id, day in active]
         )
     db.session.commit()
     return {"totals": len(totals), "activity_days": len(active)}
+
+
+# Personal data -------------------------------------------------------------------------------
+
+
+def export_personal_data(*, user_id: int) -> dict:
+    """A person's points: every ledger row, the totals kept beside it, the days they took part,
+    their streak as of today, and the challenges they set."""
+
+    def rows(model, *order):
+        found = db.session.scalars(
+            sa.select(model).where(model.user_id == user_id).order_by(*order)
+        )
+        return [as_json(row) for row in found]
+
+    activity_days = rows(ActivityDay, ActivityDay.day)
+    streak = compute_streak(
+        [date.fromisoformat(row["day"]) for row in activity_days],
+        today=brussels_day(utcnow()),
+        weekly_goal_days=current_app.config["STREAK_WEEKLY_GOAL_DAYS"],
+    )
+    challenges_set = db.session.scalars(
+        sa.select(Challenge).where(Challenge.created_by_id == user_id).order_by(Challenge.id)
+    )
+    return {
+        "ledger": rows(LedgerEntry, LedgerEntry.recorded_at, LedgerEntry.id),
+        "totals": rows(PointsTotal, PointsTotal.period_kind, PointsTotal.period_start),
+        "activity_days": activity_days,
+        "streak": _streak_out(streak),
+        "challenges_created": [as_json(challenge) for challenge in challenges_set],
+    }
+
+
+def erase_personal_data(*, user_id: int) -> None:
+    """Keep a person's points as anonymous figures, without the words attached.
+
+    Ledger rows stay, and with them the totals and activity days derived from them (which
+    rebuild_totals would bring back anyway): challenges count them and leaderboard ranks rest
+    on them, and an erased account is never named on a board. Correction reasons go, being
+    words about the person. Challenges they set keep their title, which the group works
+    towards, but no longer name who set them.
+    """
+    db.session.execute(
+        sa.update(LedgerEntry).where(LedgerEntry.user_id == user_id).values(reason=None)
+    )
+    db.session.execute(
+        sa.update(Challenge).where(Challenge.created_by_id == user_id).values(created_by_id=None)
+    )

@@ -4,20 +4,24 @@ A learner's writes are serialised by locking their user row, so that the same ba
 two connections at once is recorded once and fires each domain event once.
 """
 
+import dataclasses
 import math
+import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
 import marshmallow as ma
 import sqlalchemy as sa
+from cachetools import LRUCache
 from flask import current_app
 
 from learning import events
 from learning.accounts.models import User
 from learning.courses import catalogue
-from learning.courses.models import PUBLISHED, Course, CourseVersion, Lesson, Module, Quiz
-from learning.db import UTCDateTime, utcnow
+from learning.courses.models import Course, CourseVersion, Lesson, Module, Quiz
+from learning.db import UTCDateTime, as_json, utcnow
 from learning.errors import Conflict, DomainError, InvalidInput, NotFound
 from learning.extensions import db
 from learning.progress.models import (
@@ -33,6 +37,8 @@ from learning.progress.models import (
 )
 
 NOT_STARTED, STARTED, COMPLETED, LOCKED = "not_started", "started", "completed", "locked"
+STRUCTURES_EXTENSION = "carbonlit.progress_structures"
+_structures_lock = threading.Lock()
 
 
 class TooSoon(DomainError):
@@ -178,13 +184,18 @@ def load_learner_course(*, user_id: int | None, version: CourseVersion) -> Learn
         attempts={},
         enrolment=None,
     )
-    if user_id is None:
-        return state
+    if user_id is not None:
+        _load_standing(state, user_id=user_id, course_id=version.course_id)
+    return state
+
+
+def _load_standing(state: LearnerCourse, *, user_id: int, course_id: int) -> None:
+    """Fill in the learner's lessons, quiz results, enrolment and completed modules."""
     state.progress = {
         row.content_hash: row
         for row in db.session.scalars(
             sa.select(LessonProgress).where(
-                LessonProgress.user_id == user_id, LessonProgress.course_id == version.course_id
+                LessonProgress.user_id == user_id, LessonProgress.course_id == course_id
             )
         )
     }
@@ -196,7 +207,7 @@ def load_learner_course(*, user_id: int | None, version: CourseVersion) -> Learn
             sa.func.count(),
             sa.func.max(sa.case((QuizAttempt.passed, 1), else_=0)),
         )
-        .where(QuizAttempt.user_id == user_id, QuizAttempt.course_id == version.course_id)
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.course_id == course_id)
         .group_by(QuizAttempt.quiz_slug, QuizAttempt.quiz_hash)
     ).all()
     for quiz_slug, quiz_hash, best, count, passed in attempts:
@@ -205,19 +216,16 @@ def load_learner_course(*, user_id: int | None, version: CourseVersion) -> Learn
         if passed:
             state.passed_quizzes.add(quiz_hash)
     state.enrolment = db.session.scalar(
-        sa.select(Enrolment).where(
-            Enrolment.user_id == user_id, Enrolment.course_id == version.course_id
-        )
+        sa.select(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id == course_id)
     )
     state.completed_modules = set(
         db.session.scalars(
             sa.select(ModuleCompletion.module_slug).where(
                 ModuleCompletion.user_id == user_id,
-                ModuleCompletion.course_id == version.course_id,
+                ModuleCompletion.course_id == course_id,
             )
         )
     )
-    return state
 
 
 def _enrol(state: LearnerCourse, user_id: int) -> Enrolment:
@@ -247,7 +255,11 @@ def enrol(*, user: User, slug: str) -> dict:
 
 
 def _cascade(state: LearnerCourse, user_id: int, module: Module, at: datetime) -> None:
-    """After a lesson or quiz, record and announce a newly completed module, then course."""
+    """After a lesson or quiz, record and announce a newly completed module, then course.
+
+    What was recorded is flushed before each announcement (a sync runs without autoflush):
+    receivers ask progress_for_learners what is done.
+    """
     signature = {"user_id": user_id, "course": state.course.slug, "version": state.version.version}
     if state.module_complete(module) and module.slug not in state.completed_modules:
         state.completed_modules.add(module.slug)
@@ -260,11 +272,13 @@ def _cascade(state: LearnerCourse, user_id: int, module: Module, at: datetime) -
                 completed_at=at,
             )
         )
+        db.session.flush()
         events.module_completed.send("progress", **signature, module=module.slug, at=at)
     enrolment = _enrol(state, user_id)
     if enrolment.completed_at is None and state.course_complete():
         enrolment.completed_at = at
         enrolment.completed_version_id = state.version.id
+        db.session.flush()
         events.course_completed.send("progress", **signature, at=at)
 
 
@@ -345,44 +359,54 @@ def sync_events(*, user: User, events_in: list) -> list[dict]:
             }
     _lock_learner(user.id)
     ids = [str(event["id"]) for _, event in parsed]
-    previous = {
-        row.event_id: row
-        for row in db.session.scalars(
-            sa.select(ProgressEvent).where(
+    # The reason each event id already seen was rejected for (None: it was accepted).
+    previous = dict(
+        db.session.execute(
+            sa.select(ProgressEvent.event_id, ProgressEvent.reason).where(
                 ProgressEvent.user_id == user.id, ProgressEvent.event_id.in_(ids)
             )
-        )
-    }
+        ).all()
+    )
     states: dict[str, LearnerCourse | None] = {}
-    for index, event in sorted(parsed, key=lambda item: (item[1]["at"], item[0])):
-        event_id = str(event["id"])
-        if event_id in previous:
-            first = previous[event_id]
-            results[index] = _answer(event_id, DUPLICATE, first.reason)
-            continue
-        if event["at"] > now + skew:
-            reason = "future"
-        else:
-            slug = event["course"]
-            if slug not in states:
-                states[slug] = _published_state(user.id, slug)
-            state = states[slug]
-            reason = "unknown_course" if state is None else _apply_event(state, user.id, event, now)
-        row = ProgressEvent(
-            user_id=user.id,
-            event_id=event_id,
-            course=event["course"],
-            lesson=event["lesson"],
-            verb=event["verb"],
-            client_at=event["at"],
-            received_at=now,
-            position=event.get("position"),
-            status=REJECTED if reason else ACCEPTED,
-            reason=reason,
-        )
-        db.session.add(row)
-        previous[event_id] = row
-        results[index] = _answer(event_id, row.status, reason)
+    recorded: list[dict] = []
+    # The learner's rows are all loaded above; flushing before each query of the receivers
+    # would write the batch one row at a time.
+    with db.session.no_autoflush:
+        for index, event in sorted(parsed, key=lambda item: (item[1]["at"], item[0])):
+            event_id = str(event["id"])
+            if event_id in previous:
+                results[index] = _answer(event_id, DUPLICATE, previous[event_id])
+                continue
+            if event["at"] > now + skew:
+                reason = "future"
+            else:
+                slug = event["course"]
+                if slug not in states:
+                    states[slug] = _published_state(user.id, slug)
+                state = states[slug]
+                reason = (
+                    "unknown_course" if state is None else _apply_event(state, user.id, event, now)
+                )
+            status = REJECTED if reason else ACCEPTED
+            recorded.append(
+                {
+                    "user_id": user.id,
+                    "event_id": event_id,
+                    "course": event["course"],
+                    "lesson": event["lesson"],
+                    "verb": event["verb"],
+                    "client_at": event["at"],
+                    "received_at": now,
+                    "position": event.get("position"),
+                    "status": status,
+                    "reason": reason,
+                }
+            )
+            previous[event_id] = reason
+            results[index] = _answer(event_id, status, reason)
+    if recorded:
+        # One executemany on the table: the ORM's bulk path would compile it per batch size.
+        db.session.execute(sa.insert(ProgressEvent.__table__), recorded)
     db.session.commit()
     return results
 
@@ -395,11 +419,15 @@ def _answer(event_id: str, status: str, reason: str | None) -> dict:
 
 
 def _published_state(user_id: int, slug: str) -> LearnerCourse | None:
+    """The learner's standing in the published version, matched against its cached
+    structure: the course's own tables are not read (a sync applies events to it)."""
     try:
-        version = catalogue.published_version(slug=slug)
+        ref = catalogue.published_ref(slug=slug)
     except NotFound:
         return None
-    return load_learner_course(user_id=user_id, version=version)
+    state = _cached_state(ref, slug)
+    _load_standing(state, user_id=user_id, course_id=ref.course_id)
+    return state
 
 
 def _grade(question: dict, answer) -> bool:
@@ -619,6 +647,72 @@ class _CachedStep(NamedTuple):
     content_hash: str
 
 
+class _CachedCourse(NamedTuple):
+    """The course of a published version, as LearnerCourse reads it."""
+
+    id: int
+    slug: str
+
+
+class _CachedVersion(NamedTuple):
+    """A published version, as LearnerCourse reads it."""
+
+    id: int
+    version: str
+
+
+def _cached_state(ref: sa.Row, slug: str) -> LearnerCourse:
+    """A LearnerCourse of the published version ref from its cached structure, with no
+    learner's rows yet: the locking and counting rules run on it with no course query.
+
+    The structure's objects are built once per app and version (a published version never
+    changes; keyed like the content cache, by id and creation time) and shared by every
+    learner's state, which only adds its own rows.
+    """
+    built = current_app.extensions.setdefault(STRUCTURES_EXTENSION, LRUCache(maxsize=256))
+    key = (ref.id, ref.created_at)
+    with _structures_lock:
+        template = built.get(key)
+    if template is None:
+        template = _structure_state(ref, slug)
+        with _structures_lock:
+            built[key] = template
+    return dataclasses.replace(
+        template,
+        progress={},
+        passed_quizzes=set(),
+        best_scores={},
+        attempts={},
+        completed_modules=set(),
+    )
+
+
+def _structure_state(ref: sa.Row, slug: str) -> LearnerCourse:
+    structure = catalogue.published_structure(ref=ref)
+    return LearnerCourse(
+        course=_CachedCourse(ref.course_id, slug),
+        version=_CachedVersion(ref.id, ref.version),
+        modules=[
+            _CachedModule(index, module["slug"], module["prerequisites"], module["sequential"])
+            for index, module in enumerate(structure)
+        ],
+        lessons={
+            index: [_CachedStep(*lesson) for lesson in module["lessons"]]
+            for index, module in enumerate(structure)
+        },
+        quizzes={
+            index: _CachedStep(*module["quiz"])
+            for index, module in enumerate(structure)
+            if module["quiz"]
+        },
+        progress={},
+        passed_quizzes=set(),
+        best_scores={},
+        attempts={},
+        enrolment=None,
+    )
+
+
 # My lessons touched (with when completed) and my passed quizzes' hashes, in one round trip.
 _MY_STANDING = sa.union_all(
     sa.select(
@@ -639,55 +733,27 @@ _MY_STANDING = sa.union_all(
 )
 
 
-def course_outline(*, user: User | None, slug: str, preferred: list[str]) -> dict:
-    """The published outline as learners get it; signed in, with my state per lesson and my
-    locks per module.
+def course_outline(*, user: User, slug: str, preferred: list[str]) -> tuple[bytes, str]:
+    """The published outline with my state per lesson and my locks per module, as JSON bytes,
+    and its language.
 
-    The outline and the course's structure come from the content cache, so that signed in it
-    costs one query of mine, whatever the size of the course; the locking rules are
-    LearnerCourse's, run over the cached structure.
+    The outline (cut where my state goes) and the course's structure come from the content
+    cache, so that it costs one query of mine, whatever the size of the course; the locking
+    rules are LearnerCourse's, run over the cached structure.
     """
-    ref, document = catalogue.published_outline(slug=slug, preferred=preferred)
-    outline = current_app.json.loads(document.body)
-    if user is None:
-        return outline
-    structure = catalogue.published_structure(ref=ref)
-    modules = [
-        _CachedModule(index, module["slug"], module["prerequisites"], module["sequential"])
-        for index, module in enumerate(structure)
-    ]
-    progress, passed = {}, set()
+    ref, template = catalogue.published_outline_template(slug=slug, preferred=preferred)
+    state = _cached_state(ref, slug)
     for row in db.session.execute(_MY_STANDING, {"user_id": user.id, "course_id": ref.course_id}):
         if row.quiz:
-            passed.add(row.content_hash)
+            state.passed_quizzes.add(row.content_hash)
         else:
-            progress[row.content_hash] = row
-    state = LearnerCourse(
-        course=None,
-        version=None,
-        modules=modules,
-        lessons={
-            index: [_CachedStep(*lesson) for lesson in module["lessons"]]
-            for index, module in enumerate(structure)
-        },
-        quizzes={
-            index: _CachedStep(*module["quiz"])
-            for index, module in enumerate(structure)
-            if module["quiz"]
-        },
-        progress=progress,
-        passed_quizzes=passed,
-        best_scores={},
-        attempts={},
-        enrolment=None,
-    )
-    for module, module_outline in zip(modules, outline["modules"], strict=True):
-        module_outline["locked"] = state.module_locked(module)
-        for lesson, lesson_outline in zip(
-            state.lessons[module.id], module_outline["lessons"], strict=True
-        ):
-            lesson_outline["state"] = state.lesson_state(module, lesson)
-    return outline
+            state.progress[row.content_hash] = row
+    locked = [state.module_locked(module) for module in state.modules]
+    states = [
+        [state.lesson_state(module, lesson) for lesson in state.lessons[module.id]]
+        for module in state.modules
+    ]
+    return template.fill(locked, states), template.language
 
 
 def _module_state(state: LearnerCourse, module: Module) -> str:
@@ -754,27 +820,78 @@ def _lesson_progress(state: LearnerCourse, module: Module, lesson: Lesson, langu
     }
 
 
+# My lessons touched and my passed quizzes, in the courses I am enrolled in, in one round trip.
+_MY_COURSES_STANDING = sa.union_all(
+    sa.select(
+        LessonProgress.course_id,
+        LessonProgress.content_hash,
+        LessonProgress.completed_at,
+        LessonProgress.last_activity_at,
+        LessonProgress.position,
+        sa.literal(False).label("quiz"),
+    )
+    .join(
+        Enrolment,
+        sa.and_(
+            Enrolment.user_id == LessonProgress.user_id,
+            Enrolment.course_id == LessonProgress.course_id,
+        ),
+    )
+    .where(LessonProgress.user_id == sa.bindparam("user_id")),
+    sa.select(
+        QuizAttempt.course_id,
+        QuizAttempt.quiz_hash,
+        sa.cast(sa.null(), UTCDateTime),
+        sa.cast(sa.null(), UTCDateTime),
+        sa.cast(sa.null(), sa.Float),
+        sa.literal(True),
+    )
+    .join(
+        Enrolment,
+        sa.and_(
+            Enrolment.user_id == QuizAttempt.user_id, Enrolment.course_id == QuizAttempt.course_id
+        ),
+    )
+    .where(QuizAttempt.user_id == sa.bindparam("user_id"), QuizAttempt.passed)
+    .distinct(),
+)
+
+
 def my_progress(*, user: User, preferred: list[str]) -> list[dict]:
     """Every course I am enrolled in, with percent done, where to resume and when I was last
-    active, most recent first."""
+    active, most recent first.
+
+    Two queries however many courses: my enrolments, then my lessons and passed quizzes in all
+    of them; each published version's structure and title come from the content cache.
+    """
     rows = db.session.execute(
         sa.select(Enrolment, Course.slug)
         .join(Course, Course.id == Enrolment.course_id)
         .where(Enrolment.user_id == user.id)
     ).all()
+    if not rows:
+        return []
+    standing: dict[int, list[sa.Row]] = {}
+    for row in db.session.execute(_MY_COURSES_STANDING, {"user_id": user.id}):
+        standing.setdefault(row.course_id, []).append(row)
     courses = []
     for enrolment, slug in rows:
         try:
-            version = catalogue.published_version(slug=slug)
+            ref = catalogue.published_ref(slug=slug)
         except NotFound:
             continue
-        state = load_learner_course(user_id=user.id, version=version)
-        language = catalogue.choose_language(version.languages, preferred)
+        state = _cached_state(ref, slug)
+        for row in standing.get(enrolment.course_id, []):
+            if row.quiz:
+                state.passed_quizzes.add(row.content_hash)
+            else:
+                state.progress[row.content_hash] = row
+        language = catalogue.choose_language(ref.languages, preferred)
         courses.append(
             {
                 "course": slug,
-                "title": version.title[language],
-                "version": version.version,
+                "title": ref.title[language],
+                "version": ref.version,
                 "percent": state.percent(),
                 "resume": state.resume(),
                 "enrolled_at": enrolment.enrolled_at,
@@ -801,137 +918,189 @@ def progress_for_learners(
     done once completed, in any version, and its completed_at is that first completion (None
     when the published version counts it complete but no completion was recorded yet). Targets
     whose course is not published, or whose module the published version lacks, are left out.
+
+    A 30 x 10 matrix is 300 standings: each target's steps are gathered once from the cached
+    structure, and each learner's rows are loaded as plain columns into sets, so that a
+    standing is a few set lookups rather than a walk through the course's rules.
     """
-    found = db.session.execute(
-        sa.select(CourseVersion, Course)
-        .join(Course, Course.id == CourseVersion.course_id)
-        .where(
-            Course.slug.in_(sorted({slug for slug, _ in targets})),
-            CourseVersion.status == PUBLISHED,
-        )
-    ).all()
-    if not found:
+    published: dict[str, sa.Row] = {}
+    for slug in sorted({slug for slug, _ in targets}):
+        try:
+            published[slug] = catalogue.published_ref(slug=slug)
+        except NotFound:
+            continue
+    if not published:
         return {}
-    version_ids = [version.id for version, _ in found]
-    course_ids = [course.id for _, course in found]
-    modules: dict[int, list[Module]] = {}
-    for module in db.session.scalars(
-        sa.select(Module).where(Module.version_id.in_(version_ids)).order_by(Module.position)
-    ):
-        modules.setdefault(module.version_id, []).append(module)
-    lessons: dict[int, list[Lesson]] = {}
-    for lesson in db.session.scalars(
-        sa.select(Lesson).where(Lesson.version_id.in_(version_ids)).order_by(Lesson.position)
-    ):
-        lessons.setdefault(lesson.module_id, []).append(lesson)
-    quizzes = {
-        quiz.module_id: quiz
-        for quiz in db.session.scalars(sa.select(Quiz).where(Quiz.version_id.in_(version_ids)))
-    }
-    states: dict[tuple[int, int], LearnerCourse] = {}
-    for version, course in found:
-        for user_id in user_ids:
-            states[(user_id, course.id)] = LearnerCourse(
-                course=course,
-                version=version,
-                modules=modules.get(version.id, []),
-                lessons=lessons,
-                quizzes=quizzes,
-                progress={},
-                passed_quizzes=set(),
-                best_scores={},
-                attempts={},
-                enrolment=None,
-            )
-    _load_learners_standing(states, user_ids=user_ids, course_ids=course_ids)
-    completions = {
-        (row.user_id, row.course_id, row.module_slug): row.completed_at
-        for row in db.session.scalars(
-            sa.select(ModuleCompletion).where(
-                ModuleCompletion.user_id.in_(user_ids), ModuleCompletion.course_id.in_(course_ids)
-            )
-        )
-    }
-    published = {course.slug: (course, version) for version, course in found}
-    standings: dict[tuple[str, str | None], dict[int, dict]] = {}
+    steps: dict[tuple[str, str | None], _TargetSteps] = {}
     for slug, module_slug in dict.fromkeys(targets):
-        if slug not in published:
-            continue
-        course, version = published[slug]
-        chosen = [m for m in modules.get(version.id, []) if module_slug in (None, m.slug)]
-        if not chosen:
-            continue
-        standings[(slug, module_slug)] = {}
-        for user_id in user_ids:
-            state = states[(user_id, course.id)]
-            if module_slug is None:
-                completed_at = state.enrolment.completed_at if state.enrolment else None
-            else:
-                completed_at = completions.get((user_id, course.id, module_slug))
-            standings[(slug, module_slug)][user_id] = _standing(state, chosen, completed_at)
+        if slug in published:
+            found = _target_steps(_cached_state(published[slug], slug), module_slug)
+            if found is not None:
+                steps[(slug, module_slug)] = found
+    course_ids = [ref.course_id for ref in published.values()]
+    rows = _LearnerRows(user_ids=user_ids, course_ids=course_ids)
+    standings: dict[tuple[str, str | None], dict[int, dict]] = {}
+    for (slug, module_slug), target in steps.items():
+        course_id = published[slug].course_id
+        if module_slug is None:
+            completions = rows.course_completions.get(course_id, {})
+        else:
+            completions = rows.module_completions.get((course_id, module_slug), {})
+        standings[(slug, module_slug)] = {
+            user_id: _standing(target, rows, (user_id, course_id), completions.get(user_id))
+            for user_id in user_ids
+        }
     return standings
 
 
-def _load_learners_standing(
-    states: dict[tuple[int, int], LearnerCourse], *, user_ids: list[int], course_ids: list[int]
-) -> None:
-    """Fill in lesson progress, quiz results and enrolments: one query each for everyone."""
-    for row in db.session.scalars(
-        sa.select(LessonProgress).where(
-            LessonProgress.user_id.in_(user_ids), LessonProgress.course_id.in_(course_ids)
-        )
-    ):
-        states[(row.user_id, row.course_id)].progress[row.content_hash] = row
-    attempts = db.session.execute(
-        sa.select(
-            QuizAttempt.user_id,
-            QuizAttempt.course_id,
-            QuizAttempt.quiz_slug,
-            QuizAttempt.quiz_hash,
-            sa.func.max(QuizAttempt.score),
-            sa.func.count(),
-            sa.func.max(sa.case((QuizAttempt.passed, 1), else_=0)),
-        )
-        .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.course_id.in_(course_ids))
-        .group_by(
-            QuizAttempt.user_id, QuizAttempt.course_id, QuizAttempt.quiz_slug, QuizAttempt.quiz_hash
-        )
-    ).all()
-    for user_id, course_id, quiz_slug, quiz_hash, best, count, passed in attempts:
-        state = states[(user_id, course_id)]
-        state.best_scores[quiz_slug] = max(best, state.best_scores.get(quiz_slug, 0))
-        state.attempts[quiz_slug] = state.attempts.get(quiz_slug, 0) + count
-        if passed:
-            state.passed_quizzes.add(quiz_hash)
-    for enrolment in db.session.scalars(
-        sa.select(Enrolment).where(
-            Enrolment.user_id.in_(user_ids), Enrolment.course_id.in_(course_ids)
-        )
-    ):
-        states[(enrolment.user_id, enrolment.course_id)].enrolment = enrolment
+class _TargetSteps(NamedTuple):
+    """The lessons and quizzes a target (a course, or one of its modules) counts: how many
+    steps each content hash stands for (two lessons may share their content), and the quizzes'
+    slugs, which attempts are recorded under."""
+
+    lessons: dict[str, int]
+    quizzes: dict[str, int]
+    quiz_slugs: frozenset[str]
+    total: int
 
 
-def _standing(state: LearnerCourse, modules: list[Module], completed_at: datetime | None) -> dict:
-    """Percent of the steps (lessons and quizzes) of these modules done, and the state."""
-    if completed_at is not None or all(state.module_complete(module) for module in modules):
+def _target_steps(structure: LearnerCourse, module_slug: str | None) -> _TargetSteps | None:
+    """The target's steps in the published structure; None when that version lacks the module."""
+    chosen = [m for m in structure.modules if module_slug in (None, m.slug)]
+    if not chosen:
+        return None
+    quizzes = [structure.quizzes[m.id] for m in chosen if m.id in structure.quizzes]
+    lessons = [lesson for m in chosen for lesson in structure.lessons.get(m.id, [])]
+    return _TargetSteps(
+        lessons=Counter(lesson.content_hash for lesson in lessons),
+        quizzes=Counter(quiz.content_hash for quiz in quizzes),
+        quiz_slugs=frozenset(quiz.slug for quiz in quizzes),
+        total=len(lessons) + len(quizzes),
+    )
+
+
+# Everything progress_for_learners reads of the learners, in one round trip: what kind of row,
+# whose, in which course, two keys, a flag and a time.
+#   lesson:   content hash, -, completed (1/0), -
+#   quiz:     quiz slug, quiz hash, passed at least once (1/0), -
+#   course:   -, -, -, first completion (enrolments completed only)
+#   module:   module slug, -, -, first completion
+_LESSON, _QUIZ, _COURSE, _MODULE = "lesson", "quiz", "course", "module"
+_NO_TEXT = sa.cast(sa.null(), sa.String)
+_NO_FLAG = sa.cast(sa.null(), sa.Integer)
+_NO_TIME = sa.cast(sa.null(), UTCDateTime)
+_LEARNERS_ROWS = sa.union_all(
+    sa.select(
+        sa.literal(_LESSON, sa.String).label("kind"),
+        LessonProgress.user_id,
+        LessonProgress.course_id,
+        LessonProgress.content_hash.label("key"),
+        _NO_TEXT.label("hash"),
+        sa.case((LessonProgress.completed_at.is_not(None), 1), else_=0).label("flag"),
+        _NO_TIME.label("completed_at"),
+    ).where(
+        LessonProgress.user_id.in_(sa.bindparam("user_ids", expanding=True)),
+        LessonProgress.course_id.in_(sa.bindparam("course_ids", expanding=True)),
+    ),
+    sa.select(
+        sa.literal(_QUIZ, sa.String),
+        QuizAttempt.user_id,
+        QuizAttempt.course_id,
+        QuizAttempt.quiz_slug,
+        QuizAttempt.quiz_hash,
+        sa.func.max(sa.case((QuizAttempt.passed, 1), else_=0)),
+        _NO_TIME,
+    )
+    .where(
+        QuizAttempt.user_id.in_(sa.bindparam("user_ids", expanding=True)),
+        QuizAttempt.course_id.in_(sa.bindparam("course_ids", expanding=True)),
+    )
+    .group_by(
+        QuizAttempt.user_id, QuizAttempt.course_id, QuizAttempt.quiz_slug, QuizAttempt.quiz_hash
+    ),
+    sa.select(
+        sa.literal(_COURSE, sa.String),
+        Enrolment.user_id,
+        Enrolment.course_id,
+        _NO_TEXT,
+        _NO_TEXT,
+        _NO_FLAG,
+        Enrolment.completed_at,
+    ).where(
+        Enrolment.user_id.in_(sa.bindparam("user_ids", expanding=True)),
+        Enrolment.course_id.in_(sa.bindparam("course_ids", expanding=True)),
+        Enrolment.completed_at.is_not(None),
+    ),
+    sa.select(
+        sa.literal(_MODULE, sa.String),
+        ModuleCompletion.user_id,
+        ModuleCompletion.course_id,
+        ModuleCompletion.module_slug,
+        _NO_TEXT,
+        _NO_FLAG,
+        ModuleCompletion.completed_at,
+    ).where(
+        ModuleCompletion.user_id.in_(sa.bindparam("user_ids", expanding=True)),
+        ModuleCompletion.course_id.in_(sa.bindparam("course_ids", expanding=True)),
+    ),
+)
+
+
+class _LearnerRows:
+    """What the learners did in the courses, as sets keyed by (user id, course id), loaded as
+    plain columns for everyone in one statement."""
+
+    def __init__(self, *, user_ids: list[int], course_ids: list[int]) -> None:
+        self.touched: dict[tuple[int, int], set[str]] = {}
+        self.completed: dict[tuple[int, int], set[str]] = {}
+        self.quizzes_tried: dict[tuple[int, int], set[str]] = {}
+        self.quizzes_passed: dict[tuple[int, int], set[str]] = {}
+        # First completions, by learner: {course id: {user id: completed_at}} and
+        # {(course id, module slug): {user id: completed_at}}.
+        self.course_completions: dict[int, dict[int, datetime]] = {}
+        self.module_completions: dict[tuple[int, str], dict[int, datetime]] = {}
+        rows = db.session.execute(_LEARNERS_ROWS, {"user_ids": user_ids, "course_ids": course_ids})
+        for kind, user_id, course_id, key, quiz_hash, flag, completed_at in rows:
+            if kind == _LESSON:
+                self.touched.setdefault((user_id, course_id), set()).add(key)
+                if flag:
+                    self.completed.setdefault((user_id, course_id), set()).add(key)
+            elif kind == _QUIZ:
+                self.quizzes_tried.setdefault((user_id, course_id), set()).add(key)
+                if flag:
+                    self.quizzes_passed.setdefault((user_id, course_id), set()).add(quiz_hash)
+            elif kind == _COURSE:
+                self.course_completions.setdefault(course_id, {})[user_id] = completed_at
+            else:
+                self.module_completions.setdefault((course_id, key), {})[user_id] = completed_at
+
+
+def _standing(
+    target: _TargetSteps, rows: _LearnerRows, key: tuple[int, int], completed_at: datetime | None
+) -> dict:
+    """Percent of the target's steps (lessons and quizzes) done, and the state: done when
+    completed once or when every step is done now."""
+    if completed_at is not None:
         return {"percent": 100, "state": DONE, "completed_at": completed_at}
-    done = total = 0
-    touched = False
-    for module in modules:
-        for lesson in state.lessons.get(module.id, []):
-            total += 1
-            done += state.lesson_complete(lesson)
-            touched = touched or lesson.content_hash in state.progress
-        quiz = state.quizzes.get(module.id)
-        if quiz is not None:
-            total += 1
-            done += state.quiz_passed(module)
-            touched = touched or quiz.slug in state.attempts
+    done = sum(
+        target.lessons[h] for h in rows.completed.get(key, _NOTHING) & target.lessons.keys()
+    ) + sum(
+        target.quizzes[h] for h in rows.quizzes_passed.get(key, _NOTHING) & target.quizzes.keys()
+    )
+    total = target.total
+    if done == total:
+        return {"percent": 100, "state": DONE, "completed_at": None}
+    touched = not rows.touched.get(key, _NOTHING).isdisjoint(target.lessons) or not (
+        rows.quizzes_tried.get(key, _NOTHING).isdisjoint(target.quiz_slugs)
+    )
     return {
-        "percent": math.floor(100 * done / total) if total else 0,
+        "percent": math.floor(100 * done / total),
         "state": IN_PROGRESS if touched else NOT_STARTED,
         "completed_at": None,
     }
+
+
+_NOTHING: frozenset = frozenset()
 
 
 def enrolled_user_ids(*, slug: str) -> sa.Select:
@@ -941,3 +1110,34 @@ def enrolled_user_ids(*, slug: str) -> sa.Select:
     if course_id is None:
         raise NotFound(f"There is no course {slug}.")
     return sa.select(Enrolment.user_id).where(Enrolment.course_id == course_id)
+
+
+# Personal data -------------------------------------------------------------------------------
+
+
+def export_personal_data(*, user_id: int) -> dict:
+    """Everything progress holds about a learner: enrolments, lesson states, the events the
+    apps sent, quiz attempts with their answers, and completed modules."""
+    slugs = dict(db.session.execute(sa.select(Course.id, Course.slug)).all())
+
+    def rows(model, order):
+        return db.session.scalars(sa.select(model).where(model.user_id == user_id).order_by(order))
+
+    def with_course(model, order):
+        """Rows that name their course by id also name it by slug, as the API does."""
+        return [{"course": slugs[row.course_id], **as_json(row)} for row in rows(model, order)]
+
+    return {
+        "enrolments": with_course(Enrolment, Enrolment.enrolled_at),
+        "lesson_progress": with_course(LessonProgress, LessonProgress.started_at),
+        "progress_events": [as_json(row) for row in rows(ProgressEvent, ProgressEvent.received_at)],
+        "quiz_attempts": with_course(QuizAttempt, QuizAttempt.submitted_at),
+        "module_completions": with_course(ModuleCompletion, ModuleCompletion.completed_at),
+    }
+
+
+def erase_personal_data(*, user_id: int) -> None:
+    """Forget what a learner did, lesson by lesson and answer by answer; the enrolments stay,
+    anonymous, because a course's impact figure counts the pledges of its enrolled learners."""
+    for model in (ProgressEvent, LessonProgress, QuizAttempt, ModuleCompletion):
+        db.session.execute(sa.delete(model).where(model.user_id == user_id))

@@ -4,6 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from bench.seed import PASSWORD, Scale, Seeded, seed
+from learning.brussels import COMMUNES
 from learning.extensions import db
 from learning.gamification.models import LedgerEntry
 from learning.progress.models import LessonProgress
@@ -13,6 +14,7 @@ TINY = Scale(
     progress_events=800,
     ledger_rows=800,
     classes=2,
+    circles=6,
     pledges=400,
     token_learners=10,
 )
@@ -32,6 +34,7 @@ def test_seeding_writes_the_scale_asked_for(seeded):
     assert seeded.counts["progress_events"] == 800
     assert seeded.counts["ledger_entries"] == 800
     assert seeded.counts["classes"] == 2
+    assert seeded.counts["circles"] == 6
     assert len(seeded.tokens) == 10
 
 
@@ -103,3 +106,28 @@ def test_a_seeded_teacher_sees_a_class_of_learners_by_ten_assignments(client, se
     assert matrix.status_code == 200
     assert len(matrix.json["assignments"]) == 10
     assert len(matrix.json["learners"]) == 30
+
+
+def test_seeded_circles_are_found_by_commune_with_their_seats(client, seeded):
+    found = [
+        circle
+        for commune in sorted(COMMUNES)
+        for circle in client.get(f"/api/v1/circles?commune={commune}&per_page=50").json["items"]
+    ]
+
+    assert len(found) == 6
+    assert all(circle["members_count"] <= circle["capacity"] for circle in found)
+    assert all(len(circle["facilitators"]) == 1 for circle in found)
+
+
+def test_a_seeded_commune_board_ranks_its_own_learners(client, seeded):
+    user_id, token = next(iter(seeded.tokens.items()))
+    commune = seeded.communes[user_id]
+
+    board = client.get(
+        f"/api/v1/leaderboards?scope=commune:{commune}&period=all&limit=20",
+        headers=bearer(token),
+    ).json
+
+    assert board["top"]
+    assert board["me"]["rank"] >= 1

@@ -148,3 +148,12 @@ def test_my_circles_lists_what_i_facilitate_join_or_wait_for(
     assert mine_as_learner["items"][1]["waitlist_position"] == 1
     assert {c["id"] for c in mine_as_facilitator["items"]} == {mine["id"], draft["id"]}
     assert {c["status"] for c in mine_as_facilitator["items"]} == {"upcoming", "draft"}
+
+
+def test_each_circle_names_its_course_in_the_circles_language(client, three_circles):
+    ixelles, _schaerbeek, online = three_circles
+
+    items = {item["id"]: item for item in client.get("/api/v1/circles").json["items"]}
+
+    assert items[ixelles["id"]]["course"]["title"] == "Generated course (fr)"
+    assert items[online["id"]]["course"]["title"] == "Generated course (en)"

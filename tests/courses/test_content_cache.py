@@ -162,6 +162,22 @@ def test_the_signed_in_outline_overlays_my_latest_progress_on_the_cached_one(
     assert all("state" not in lesson for lesson in anonymous.json["modules"][0]["lessons"])
 
 
+def test_the_signed_in_outline_is_the_cached_one_with_only_my_states_and_locks_set(
+    client, published_example, auth_headers
+):
+    mine = client.get("/api/v1/courses/small-course", headers=auth_headers(locale="en")).json
+    anonymous = client.get("/api/v1/courses/small-course?lang=en").json
+
+    states = set()
+    for module, as_anyone in zip(mine["modules"], anonymous["modules"], strict=True):
+        assert isinstance(module["locked"], bool)
+        module["locked"] = as_anyone["locked"]
+        states |= {lesson.pop("state") for lesson in module["lessons"]}
+    assert mine == anonymous
+    assert states <= {"not_started", "started", "completed", "locked"}
+    assert states
+
+
 def test_the_signed_in_outline_costs_the_same_queries_whatever_the_course_size(
     app, client, tmp_path, auth_headers, count_queries
 ):

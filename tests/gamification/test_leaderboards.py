@@ -174,3 +174,51 @@ def test_a_circle_board_is_for_its_people(client, person, deed, circle):
     ]
     assert result["me"] == {"rank": 1, "points": 20}
     assert refused.status_code == 404
+
+
+def test_a_learner_who_moves_takes_their_points_to_the_new_communes_board(client, four):
+    moved = client.patch("/api/v1/me", json={"commune": "uccle"}, headers=four["Ben"].headers)
+    assert moved.status_code == 200, moved.json
+
+    uccle = board(client, four["Ben"], scope="commune:uccle")
+    ixelles = board(client, four["Ana"], scope="commune:ixelles")
+
+    assert [entry["points"] for entry in uccle["top"]] == [20, 20]
+    assert uccle["me"] == {"rank": 1, "points": 20}
+    assert [entry["points"] for entry in ixelles["top"]] == [30]
+
+
+@pytest.mark.parametrize("scope", ["global", "commune:ixelles"])
+def test_a_board_runs_the_same_statements_however_many_learners_have_points(
+    client, person, deed, count_queries, scope
+):
+    me = person("Me", commune="ixelles")
+    deed(me)
+
+    def statements() -> int:
+        with count_queries() as counted:
+            board(client, me, scope=scope)
+        return len(counted)
+
+    few = statements()
+    for index in range(12):
+        deed(person(f"Learner {index}", commune="ixelles"))
+    assert statements() == few
+
+
+def test_a_board_is_kept_for_a_while_but_my_points_and_rank_move_at_once(
+    app, client, four, deed, count_queries
+):
+    app.config["LEADERBOARD_CACHE_SECONDS"] = 60
+    with count_queries() as read:
+        before = board(client, four["Dirk"])
+    deed(four["Dirk"])
+    deed(four["Dirk"])
+    with count_queries() as kept:
+        after = board(client, four["Dirk"])
+
+    assert before["me"] == {"rank": 4, "points": 10}
+    # The top is as it was read; my points are read again and ranked among the kept board's.
+    assert after["top"] == before["top"]
+    assert after["me"] == {"rank": 1, "points": 30}
+    assert len(kept) == len(read) - 2
