@@ -154,9 +154,15 @@ class LearnerCourse:
 
 
 def _lock_learner(user_id: int) -> None:
-    """Serialise this learner's progress writes (a row lock on PostgreSQL; SQLite has one
-    writer at a time anyway)."""
-    db.session.execute(sa.select(User.id).where(User.id == user_id).with_for_update())
+    """Serialise this learner's progress writes, so that two syncs never both find a lesson
+    untouched and both insert it: a row lock on PostgreSQL. SQLite ignores FOR UPDATE, so
+    there a write that changes nothing takes the database's one write lock (waiting up to
+    busy_timeout) before anything is read."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        users = User.__table__
+        db.session.execute(sa.update(users).where(users.c.id == user_id).values(id=users.c.id))
+    else:
+        db.session.execute(sa.select(User.id).where(User.id == user_id).with_for_update())
 
 
 def load_learner_course(*, user_id: int | None, version: CourseVersion) -> LearnerCourse:
