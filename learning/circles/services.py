@@ -431,20 +431,31 @@ def _joined_count(circle_id: int) -> int:
     )
 
 
+def _waiting_ahead(ahead, *, circle_id, requested_at, membership_id):
+    """Whether `ahead` (a membership entity or alias) waits before the membership described:
+    first asked, first served, ties broken by id. Values or columns, so that one membership's
+    position and a page's positions in one statement count alike."""
+    return sa.and_(
+        ahead.circle_id == circle_id,
+        ahead.status == WAITLISTED,
+        sa.or_(
+            ahead.requested_at < requested_at,
+            sa.and_(ahead.requested_at == requested_at, ahead.id < membership_id),
+        ),
+    )
+
+
 def _waitlist_position(membership: CircleMembership) -> int:
     ahead = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(CircleMembership)
         .where(
-            CircleMembership.circle_id == membership.circle_id,
-            CircleMembership.status == WAITLISTED,
-            sa.or_(
-                CircleMembership.requested_at < membership.requested_at,
-                sa.and_(
-                    CircleMembership.requested_at == membership.requested_at,
-                    CircleMembership.id < membership.id,
-                ),
-            ),
+            _waiting_ahead(
+                CircleMembership,
+                circle_id=membership.circle_id,
+                requested_at=membership.requested_at,
+                membership_id=membership.id,
+            )
         )
     )
     return ahead + 1
@@ -1079,20 +1090,17 @@ class _Page:
 
 _ahead = aliased(CircleMembership)
 _me = aliased(CircleMembership)
-# My memberships in a page of circles, each with how many wait ahead of me (as
-# _waitlist_position counts them), in one statement however many waiting lists I am on.
+# My memberships in a page of circles, each with how many wait ahead of me, in one statement
+# however many waiting lists I am on.
 _MY_MEMBERSHIPS = sa.select(
     _me.circle_id,
     _me.status,
     sa.select(sa.func.count())
     .select_from(_ahead)
     .where(
-        _ahead.circle_id == _me.circle_id,
-        _ahead.status == WAITLISTED,
-        sa.or_(
-            _ahead.requested_at < _me.requested_at,
-            sa.and_(_ahead.requested_at == _me.requested_at, _ahead.id < _me.id),
-        ),
+        _waiting_ahead(
+            _ahead, circle_id=_me.circle_id, requested_at=_me.requested_at, membership_id=_me.id
+        )
     )
     .correlate(_me)
     .scalar_subquery(),
