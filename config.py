@@ -74,6 +74,12 @@ class Config:
     # A leaderboard's top and the points ranks are counted in are kept per process this long
     # (my own points are always read fresh): ranks and names may lag by as much. 0: off.
     LEADERBOARD_CACHE_SECONDS = _env_int("LEADERBOARD_CACHE_SECONDS", 30)
+    # How long each process keeps a class's progress matrix: learners' progress may lag by as
+    # much; changes to the class itself (assignments, learners) show at once.
+    CLASS_PROGRESS_CACHE_SECONDS = _env_int("CLASS_PROGRESS_CACHE_SECONDS", 15)
+    # How long each process keeps a page of circle discovery as anyone sees it: seat counts
+    # and new circles may lag by as much (my status in each circle never does).
+    CIRCLE_LIST_CACHE_SECONDS = _env_int("CIRCLE_LIST_CACHE_SECONDS", 10)
     QUIZ_MAX_ATTEMPTS = _env_int("QUIZ_MAX_ATTEMPTS", 0)  # 0: no limit
     QUIZ_MIN_SECONDS_BETWEEN_ATTEMPTS = _env_int("QUIZ_MIN_SECONDS_BETWEEN_ATTEMPTS", 0)
     CLASS_DUE_SOON_DAYS = _env_int("CLASS_DUE_SOON_DAYS", 7)
@@ -119,6 +125,8 @@ class TestingConfig(Config):
     # Tests read the figures right after changing pledges.
     IMPACT_CACHE_SECONDS = 0
     LEADERBOARD_CACHE_SECONDS = 0
+    CLASS_PROGRESS_CACHE_SECONDS = 0
+    CIRCLE_LIST_CACHE_SECONDS = 0
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST_KIB = 8
     ARGON2_PARALLELISM = 1

@@ -40,7 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LUA = Path(__file__).resolve().parent / "lua"
 RESULTS = Path(__file__).resolve().parent / "results"
 BIN = Path(sys.executable).parent
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/carbonlit_bench"
+# Each run makes its own database, named after its work folder, so runs at once do not collide.
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/"
 
 # Per scale: seconds per wrk run, and runs (rounds over every endpoint) for the median.
 LOAD = {"small": (3, 3), "large": (10, 3)}
@@ -113,7 +114,7 @@ def fresh_database(settings: Settings, workdir: Path):
     if settings.db == "sqlite":
         yield f"sqlite:///{workdir / 'bench.sqlite3'}"
         return
-    url = sa.make_url(POSTGRES)
+    url = sa.make_url(POSTGRES).set(database=workdir.name.replace("-", "_"))
     with _maintenance() as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{url.database}"')
@@ -425,7 +426,7 @@ def main(argv: list[str]) -> int:
         with fresh_database(settings, workdir) as database_url:
             environment = server_environment(database_url, settings)
             schema = migrate(environment)
-            say(f"schema: {schema}")
+            say(f"database {sa.make_url(database_url).render_as_string()}; schema: {schema}")
             started = time.monotonic()
             app = make_app(environment)
             seeded = seed(app, scale)

@@ -5,7 +5,7 @@ from functools import wraps
 
 import flask_smorest
 import marshmallow as ma
-from flask_jwt_extended import current_user, verify_jwt_in_request
+from flask_jwt_extended import current_user, get_current_user, get_jwt, verify_jwt_in_request
 from flask_smorest.utils import prepare_response
 from marshmallow import validate
 from werkzeug.routing import IntegerConverter
@@ -58,6 +58,19 @@ class Api(flask_smorest.Api):
         response = {"description": "An error", "schema": self.ERROR_SCHEMA}
         prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
         self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
+
+
+def signed_in_user():
+    """The caller when a valid token came along, else None, for views open to everyone.
+
+    A view behind login_required has verified the token already; it is not decoded and
+    checked a second time (get_jwt raises only when no verification ran in this request).
+    """
+    try:
+        get_jwt()
+    except RuntimeError:
+        verify_jwt_in_request(optional=True)
+    return get_current_user()
 
 
 class Blueprint(flask_smorest.Blueprint):

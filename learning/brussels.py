@@ -1,8 +1,15 @@
 """Facts about the Brussels-Capital Region that several domains share: its zone and its communes."""
 
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 TIMEZONE = ZoneInfo("Europe/Brussels")
+
+
+def end_of_day(day: date) -> datetime:
+    """A plain date given as a deadline means the end of that day in Brussels."""
+    return datetime.combine(day, time(23, 59, 59), TIMEZONE)
+
 
 # The 19 communes, by a stable slug (from the French name), with their names in each language.
 COMMUNES: dict[str, dict[str, str]] = {

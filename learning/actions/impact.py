@@ -17,13 +17,11 @@ The rules are written out in docs/impact-method.md; change one only together wit
 
 import copy
 import io
-import threading
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from cachetools import TTLCache
 from flask import current_app
 
 from learning.accounts.models import User
@@ -37,14 +35,14 @@ from learning.csvsafe import SafeWriter
 from learning.db import LARGEST_ID, utcnow
 from learning.errors import NotFound
 from learning.extensions import db
+from learning.kept import kept
 from learning.progress import services as progress
 
 MIN_GROUP = 5
-CACHE_EXTENSION = "carbonlit.impact_cache"
+IMPACT = "impact"
 # Scopes whose figures a process keeps at once: the region, the communes, and the courses,
 # classes and circles asked for lately.
 CACHE_SCOPES = 4096
-_cache_lock = threading.Lock()
 SCOPE_KINDS = ("region", "commune", "course", "class", "circle")
 SCOPE_PATTERN = (
     r"^(region|commune:[a-z-]{1,40}|course:[a-z0-9-]{1,64}|class:[0-9]{1,12}|circle:[0-9]{1,12})$"
@@ -205,18 +203,13 @@ def impact_figures(*, scope: str, now: datetime | None = None) -> dict:
     """
     if now is not None:
         return _figures(scope, now)
-    seconds = current_app.config["IMPACT_CACHE_SECONDS"]
-    if not seconds:
-        return _figures(scope, utcnow())
-    cache = current_app.extensions.get(CACHE_EXTENSION)
-    if cache is None or cache.ttl != seconds:
-        cache = current_app.extensions[CACHE_EXTENSION] = TTLCache(CACHE_SCOPES, ttl=seconds)
-    with _cache_lock:
-        figures = cache.get(scope)
-    if figures is None:
-        figures = _figures(scope, utcnow())
-        with _cache_lock:
-            cache[scope] = figures
+    figures = kept(
+        IMPACT,
+        scope,
+        lambda: _figures(scope, utcnow()),
+        seconds=current_app.config["IMPACT_CACHE_SECONDS"],
+        size=CACHE_SCOPES,
+    )
     return copy.deepcopy(figures)
 
 

@@ -3,9 +3,9 @@ services."""
 
 from flask import Response
 from flask.views import MethodView
-from flask_jwt_extended import current_user, get_current_user, verify_jwt_in_request
+from flask_jwt_extended import current_user
 
-from learning.api import Blueprint, PageArgsSchema, page_schema
+from learning.api import Blueprint, PageArgsSchema, page_schema, signed_in_user
 from learning.circles import services
 from learning.circles.schemas import (
     AttendanceInSchema,
@@ -36,12 +36,6 @@ bp = Blueprint(
 CALENDAR_TYPE = "text/calendar"
 
 
-def _signed_in_or_anonymous():
-    """The caller when a valid token came along; browsing circles needs none."""
-    verify_jwt_in_request(optional=True)
-    return get_current_user()
-
-
 def _calendar(data: bytes, filename: str) -> Response:
     response = Response(data, mimetype=CALENDAR_TYPE)
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -56,10 +50,14 @@ class Circles(MethodView):
     @bp.doc(security=[{}, {"bearerAuth": []}])
     def get(self, args):
         """Find published circles by commune, language, course, weekday, status, open seats
-        and distance from a point (lat, lng, radius_km)."""
+        and distance from a point (lat, lng, radius_km).
+
+        Seat counts and newly published circles may lag by up to CIRCLE_LIST_CACHE_SECONDS (10
+        by default): each server keeps a page as anyone sees it that long. My status, my place
+        in line and the online link are always current."""
         page, per_page = args.pop("page"), args.pop("per_page")
         return services.list_circles(
-            user=_signed_in_or_anonymous(), filters=args, page=page, per_page=per_page
+            user=signed_in_user(), filters=args, page=page, per_page=per_page
         )
 
     @bp.login_required()
@@ -78,7 +76,7 @@ class CircleDetail(MethodView):
     @bp.doc(security=[{}, {"bearerAuth": []}])
     def get(self, circle_id):
         """A circle: details, meetings and seats left; members also see who takes part."""
-        return services.get_circle(user=_signed_in_or_anonymous(), circle_id=circle_id)
+        return services.get_circle(user=signed_in_user(), circle_id=circle_id)
 
     @bp.login_required()
     @bp.arguments(CircleUpdateSchema(partial=tuple(CircleUpdateSchema().fields)))
@@ -154,7 +152,7 @@ class Meetings(MethodView):
     @bp.doc(security=[{}, {"bearerAuth": []}])
     def get(self, circle_id):
         """The schedule, in Europe/Brussels time; members see whether they came."""
-        return services.list_meetings(user=_signed_in_or_anonymous(), circle_id=circle_id)
+        return services.list_meetings(user=signed_in_user(), circle_id=circle_id)
 
 
 @bp.route("/circles/<int:circle_id>/meetings/<int:number>")
@@ -254,7 +252,7 @@ class CircleCalendar(MethodView):
     @bp.doc(security=[{}, {"bearerAuth": []}])
     def get(self, circle_id):
         """The circle's meetings as iCalendar, in Europe/Brussels time."""
-        data = services.circle_calendar(user=_signed_in_or_anonymous(), circle_id=circle_id)
+        data = services.circle_calendar(user=signed_in_user(), circle_id=circle_id)
         return _calendar(data, f"circle-{circle_id}.ics")
 
 

@@ -16,6 +16,7 @@ import math
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -48,6 +49,7 @@ from learning.courses.models import Course, CourseVersion
 from learning.db import as_json, utcnow
 from learning.errors import Conflict, Forbidden, InvalidInput, NotFound
 from learning.extensions import db
+from learning.kept import forget, kept
 from learning.notifications import services as outbox
 from learning.progress import services as progress
 
@@ -59,6 +61,9 @@ REMINDER_TIME = time(10, 0)
 # people signed up for, and single meetings move one by one.
 EDITABLE_WHEN_PUBLISHED = {"title", "description", "capacity"}
 KM_PER_DEGREE = 111.195
+PAGES = "circle-pages"
+# Discovery pages a process keeps at once: each commune's first pages, and what was asked lately.
+PAGES_KEPT = 2048
 
 
 # Reading -----------------------------------------------------------------------------------
@@ -383,6 +388,7 @@ def publish_circle(*, user: User, circle_id: int) -> dict:
             _queue_reminders(circle, db.session.get(User, facilitator_id))
     details = _details(circle, user)
     db.session.commit()
+    forget(PAGES)
     return details
 
 
@@ -515,6 +521,7 @@ def sign_up(*, user: User, circle_id: int) -> dict:
             _greet(circle, membership, kind=messages.WELCOME)
     answer = _signup_answer(circle, membership)
     db.session.commit()
+    forget(PAGES)
     return answer
 
 
@@ -537,6 +544,7 @@ def leave(*, user: User, circle_id: int) -> None:
             raise Conflict("This circle is over; its members stay on its record.")
         _remove_membership(circle, membership)
     db.session.commit()
+    forget(PAGES)
 
 
 # Messages ------------------------------------------------------------------------------------
@@ -1110,6 +1118,16 @@ _MY_MEMBERSHIPS = sa.select(
 )
 
 
+def _my_places(user_id: int, circle_ids: list[int]) -> dict[int, tuple[str, int | None]]:
+    """My status in each of these circles I joined or wait for, with my place in line."""
+    return {
+        circle_id: (status, None if status != WAITLISTED else ahead + 1)
+        for circle_id, status, ahead in db.session.execute(
+            _MY_MEMBERSHIPS, {"user_id": user_id, "circle_ids": circle_ids}
+        )
+    }
+
+
 def _load_page(circles: list[Circle], user: User | None, now: datetime) -> _Page:
     """What a page of circles loaded as objects (mine, or one circle's details) needs."""
     ids = [circle.id for circle in circles]
@@ -1165,23 +1183,23 @@ def _page(
             continue
         language = catalogue.choose_language(ref.languages, [circle_language])
         titles[key] = (slug, ref.title[language])
-    mine = {}
-    if user is not None:
-        mine = {
-            circle_id: (status, None if status != WAITLISTED else ahead + 1)
-            for circle_id, status, ahead in db.session.execute(
-                _MY_MEMBERSHIPS, {"user_id": user.id, "circle_ids": ids}
-            )
-        }
+    mine = {} if user is None else _my_places(user.id, ids)
     return _Page(seats, facilitators, titles, mine, facilitating, next_meetings)
 
 
 def _summary(circle, page: _Page, now: datetime, distance: float | None = None) -> dict:
     """A circle as discovery lists it; `circle` is a Circle, or a row of its listed columns."""
+    return _seen_by(
+        _public_summary(circle, page, now, distance),
+        online_url=circle.online_url,
+        mine=page.mine.get(circle.id, (None, None)),
+        facilitating=circle.id in page.facilitating,
+    )
+
+
+def _public_summary(circle, page: _Page, now: datetime, distance: float | None) -> dict:
+    """What anyone sees of a circle in a list; _seen_by adds what depends on who asks."""
     seats = page.seats[circle.id]
-    membership_status, waitlist_position = page.mine.get(circle.id, (None, None))
-    my_status = FACILITATOR if circle.id in page.facilitating else membership_status
-    insider = my_status in (FACILITATOR, JOINED)
     slug, course_title = page.titles[circle.course_id, circle.language]
     open_seats = circle.capacity - seats[JOINED] - seats[WAITLISTED]
     status = _status(circle, now)
@@ -1196,7 +1214,7 @@ def _summary(circle, page: _Page, now: datetime, distance: float | None = None) 
         "commune": circle.commune,
         "venue": _venue_of(circle),
         "online": circle.online_url is not None,
-        "online_url": circle.online_url if insider else None,
+        "online_url": None,
         "capacity": circle.capacity,
         "members_count": seats[JOINED],
         "waitlist_count": seats[WAITLISTED],
@@ -1210,10 +1228,26 @@ def _summary(circle, page: _Page, now: datetime, distance: float | None = None) 
         "duration_minutes": circle.duration_minutes,
         "next_meeting": page.next_meetings[circle.id],
         "facilitators": page.facilitators[circle.id],
-        "my_status": my_status,
-        "waitlist_position": waitlist_position,
+        "my_status": None,
+        "waitlist_position": None,
         "distance_km": None if distance is None else round(distance, 1),
         "published_at": circle.published_at,
+    }
+
+
+def _seen_by(
+    summary: dict, *, online_url: str | None, mine: tuple[str, int | None], facilitating: bool
+) -> dict:
+    """A public summary as one person sees it: their status, their place in line, and the
+    online link when they are in the circle."""
+    membership_status, waitlist_position = mine
+    my_status = FACILITATOR if facilitating else membership_status
+    insider = my_status in (FACILITATOR, JOINED)
+    return {
+        **summary,
+        "online_url": online_url if insider else None,
+        "my_status": my_status,
+        "waitlist_position": waitlist_position,
     }
 
 
@@ -1300,16 +1334,59 @@ _LISTED = sa.select(
 ).join(Course, Course.id == Circle.course_id)
 
 
+class _ListedPage(NamedTuple):
+    """What anyone sees of a page of discovery, with each circle's online link (for those in
+    it), and the first moment a status or next meeting on it changes."""
+
+    summaries: list[tuple[dict, str | None]]
+    total: int
+    turns_at: datetime | None
+
+
 def list_circles(*, user: User | None, filters: dict, page: int, per_page: int) -> dict:
     """Published circles, soonest first (nearest first around a point), filtered.
+
+    Everyone in a commune opens the same page: its public part is kept per process for
+    CIRCLE_LIST_CACHE_SECONDS (not past the moment a circle on it starts, ends or moves on to
+    its next meeting), so seat counts and new circles may lag by that long, except in the
+    process that took the seat or published the circle; my status and place in line are read
+    on every request, in one statement.
+    """
+    key = (tuple(sorted(filters.items())), page, per_page)
+    listed = kept(
+        PAGES,
+        key,
+        lambda: _listed_page(filters, page, per_page),
+        seconds=current_app.config["CIRCLE_LIST_CACHE_SECONDS"],
+        size=PAGES_KEPT,
+        until=lambda listed: listed.turns_at,
+    )
+    mine: dict[int, tuple[str, int | None]] = {}
+    if user is not None and listed.summaries:
+        mine = _my_places(user.id, [summary["id"] for summary, _ in listed.summaries])
+    my_id = None if user is None else user.id
+    items = [
+        _seen_by(
+            summary,
+            online_url=online_url,
+            mine=mine.get(summary["id"], (None, None)),
+            facilitating=any(f["id"] == my_id for f in summary["facilitators"]),
+        )
+        for summary, online_url in listed.summaries
+    ]
+    return {"items": items, "page": page, "per_page": per_page, "total": listed.total}
+
+
+def _listed_page(filters: dict, page: int, per_page: int) -> _ListedPage:
+    """A page of discovery as anyone sees it.
 
     Around a point, the filter and the order use an equirectangular distance, exact to well
     under a percent at the scale of a city, in plain SQL on both databases; circles without
     coordinates (online ones) are left out.
 
     One statement loads the page with its total, seat counts, course slugs and next meetings
-    as columns; with the facilitators and my memberships that makes three whatever the page
-    holds (a fourth counts the matches when the page asked for is past the last).
+    as columns; with the facilitators that makes two whatever the page holds (a third counts
+    the matches when the page asked for is past the last).
     """
     now = utcnow()
     conditions = [Circle.status == PUBLISHED]
@@ -1364,7 +1441,7 @@ def list_circles(*, user: User | None, filters: dict, page: int, per_page: int) 
         )
     loaded = _page(
         rows,
-        user,
+        None,
         seats={row.id: {JOINED: row.joined, WAITLISTED: row.waitlisted} for row in rows},
         slugs={row.course_id: row.course_slug for row in rows},
         next_meetings={
@@ -1378,16 +1455,25 @@ def list_circles(*, user: User | None, filters: dict, page: int, per_page: int) 
             for row in rows
         },
     )
-    items = [
-        _summary(
-            row,
-            loaded,
-            now,
-            _distance_km(filters["lat"], filters["lng"], row) if near else None,
+    summaries = [
+        (
+            _public_summary(
+                row,
+                loaded,
+                now,
+                _distance_km(filters["lat"], filters["lng"], row) if near else None,
+            ),
+            row.online_url,
         )
         for row in rows
     ]
-    return {"items": items, "page": page, "per_page": per_page, "total": total}
+    moments = [
+        moment
+        for row in rows
+        for moment in (row.starts_at, row.ends_at, row.next_starts_at, row.next_ends_at)
+        if moment is not None and moment > now
+    ]
+    return _ListedPage(summaries, total, min(moments, default=None))
 
 
 def my_circles(*, user: User, page: int, per_page: int) -> dict:

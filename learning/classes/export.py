@@ -3,7 +3,7 @@
 import io
 
 from learning.brussels import TIMEZONE
-from learning.classes.services import ASSIGNMENT_STATES, DONE
+from learning.classes.models import ASSIGNMENT_STATES, DONE
 from learning.csvsafe import SafeWriter
 
 DELIMITERS = {"comma": ",", "semicolon": ";"}

@@ -11,6 +11,9 @@ from learning.extensions import db
 # Letters and digits that cannot be misread or misheard: no 0/O, no 1/I/L.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 8
+# Where a learner stands on an assignment.
+NOT_STARTED, IN_PROGRESS, DONE, LATE = "not_started", "in_progress", "done", "late"
+ASSIGNMENT_STATES = (NOT_STARTED, IN_PROGRESS, DONE, LATE)
 
 
 class SchoolClass(db.Model):

@@ -247,12 +247,16 @@ class ClassProgress(MethodView):
     @bp.alt_response(404, response="NOT_FOUND")
     def get(self, args, class_id):
         """My class's learners by its assignments: percent done, state and completion date per
-        cell, a summary per assignment."""
+        cell, a summary per assignment.
+
+        Learners' progress may lag by up to CLASS_PROGRESS_CACHE_SECONDS (15 by default): each
+        server keeps a class's matrix that long. Changes to the class (assignments, learners,
+        names) show at once, and cells turn late at their due time."""
         matrix = services.class_progress(user=current_user, class_id=class_id)
         if not _wants_csv(args):
-            return matrix
+            return Response(matrix.body, mimetype="application/json", headers={"Vary": "Accept"})
         return Response(
-            export.progress_csv(matrix, delimiter=args["delimiter"]),
+            export.progress_csv(matrix.matrix, delimiter=args["delimiter"]),
             mimetype=CSV,
             headers={
                 "Content-Disposition": f'attachment; filename="class-{class_id}-progress.csv"',

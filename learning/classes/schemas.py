@@ -7,8 +7,8 @@ import marshmallow as ma
 from marshmallow import validate
 
 from learning.api import PageArgsSchema
-from learning.brussels import COMMUNES, LANGUAGES, TIMEZONE
-from learning.classes.services import ASSIGNMENT_STATES, end_of_day
+from learning.brussels import COMMUNES, LANGUAGES, TIMEZONE, end_of_day
+from learning.classes.models import ASSIGNMENT_STATES
 from learning.courses.schemas import SLUG
 
 PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

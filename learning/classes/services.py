@@ -10,41 +10,45 @@ leaderboards and challenges, impact's class scope); they never read the classes 
 """
 
 import secrets
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
 
 from learning.accounts.models import User
-from learning.brussels import TIMEZONE
+from learning.brussels import TIMEZONE, end_of_day
 from learning.classes.models import (
+    ASSIGNMENT_STATES,
+    DONE,
+    IN_PROGRESS,
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
+    LATE,
+    NOT_STARTED,
     Assignment,
     ClassMember,
     ClassTeacher,
     SchoolClass,
 )
+from learning.classes.schemas import ClassProgressSchema
 from learning.courses import catalogue
 from learning.db import as_json, utcnow
 from learning.errors import Conflict, DomainError, InvalidInput, NotFound
 from learning.extensions import db
+from learning.kept import kept
 from learning.progress import services as progress
 
-NOT_STARTED, IN_PROGRESS, DONE, LATE = "not_started", "in_progress", "done", "late"
-ASSIGNMENT_STATES = (NOT_STARTED, IN_PROGRESS, DONE, LATE)
 CO_TEACHER_ROLE = "teacher"
+MATRICES = "class-progress"
+# Class matrices a process keeps at once: the classes followed lately.
+MATRICES_KEPT = 1024
 
 
 class JoinCodeExpired(DomainError):
     status = 410
     code = "join-code-expired"
     title = "Join code expired"
-
-
-def end_of_day(day: date) -> datetime:
-    """A plain date given as a deadline means the end of that day in Brussels."""
-    return datetime.combine(day, time(23, 59, 59), TIMEZONE)
 
 
 def current_school_year() -> str:
@@ -112,10 +116,20 @@ def _taught_class(user: User, class_id: int, *, lock: bool = False) -> SchoolCla
     return found
 
 
+# The matrix's statements are built once (it is reloaded often during a lesson).
+_TAUGHT_CLASS_NAME = (
+    sa.select(SchoolClass.name)
+    .join(ClassTeacher, ClassTeacher.class_id == SchoolClass.id)
+    .where(
+        SchoolClass.id == sa.bindparam("class_id"), ClassTeacher.user_id == sa.bindparam("user_id")
+    )
+)
+
+
 def _taught_class_name(user: User, class_id: int) -> str:
     """The name of a class this user teaches, without loading the class (the matrix needs
     nothing else of it)."""
-    name = db.session.scalar(_taught(user, class_id, SchoolClass.name))
+    name = db.session.scalar(_TAUGHT_CLASS_NAME, {"class_id": class_id, "user_id": user.id})
     if name is None:
         raise NotFound(f"There is no class {class_id} that you teach.")
     return name
@@ -500,7 +514,7 @@ def delete_assignment(*, user: User, class_id: int, assignment_id: int) -> None:
     db.session.commit()
 
 
-def _standings(user_ids: list[int], assignments: list[Assignment]) -> dict:
+def _standings(user_ids: list[int], assignments) -> dict:
     return progress.progress_for_learners(
         user_ids=user_ids,
         targets=[(a.course_slug, a.module_slug) for a in assignments],
@@ -540,16 +554,63 @@ def _summary(cells: list[dict]) -> dict:
     return summary
 
 
-def class_progress(*, user: User, class_id: int) -> dict:
+# The matrix's assignments as plain rows, with every column its answer shows, and its
+# learners by display name.
+_MATRIX_ASSIGNMENTS = (
+    sa.select(*Assignment.__table__.columns)
+    .where(Assignment.class_id == sa.bindparam("class_id"))
+    .order_by(Assignment.due_at, Assignment.id)
+)
+_MATRIX_LEARNERS = (
+    sa.select(User.id, User.display_name)
+    .join(ClassMember, ClassMember.user_id == User.id)
+    .where(ClassMember.class_id == sa.bindparam("class_id"))
+    .order_by(sa.func.lower(User.display_name), User.id)
+)
+
+
+class ClassMatrix(NamedTuple):
+    """A class progress matrix, and the same as the JSON answer's bytes."""
+
+    matrix: dict
+    body: bytes
+
+
+def class_progress(*, user: User, class_id: int) -> ClassMatrix:
     """The class's learners by its assignments, with a summary per assignment.
 
-    A fixed number of queries whatever the number of learners and assignments.
+    A fixed number of queries whatever the number of learners and assignments. A teacher
+    follows a lesson with the matrix open, reloading it: each process keeps a class's matrix
+    for CLASS_PROGRESS_CACHE_SECONDS, keyed by the class's name, assignments, learners and the
+    published versions of the assigned courses, which are read on every request. So a change
+    to the class shows at once, and learners' progress lags by at most that long; a matrix is
+    not kept past the next due time, when cells turn late.
     """
     class_name = _taught_class_name(user, class_id)
-    assignments = list(db.session.scalars(_class_assignments(class_id)))
-    learners = db.session.execute(_members_query(class_id)).all()
+    assignments = tuple(db.session.execute(_MATRIX_ASSIGNMENTS, {"class_id": class_id}))
+    learners = tuple(db.session.execute(_MATRIX_LEARNERS, {"class_id": class_id}))
+    versions = []
+    for slug in sorted({assignment.course_slug for assignment in assignments}):
+        try:
+            versions.append((slug, catalogue.published_ref(slug=slug).version))
+        except NotFound:
+            versions.append((slug, None))
+    return kept(
+        MATRICES,
+        (class_id, class_name, assignments, learners, tuple(versions)),
+        lambda: _class_matrix(class_id, class_name, assignments, learners),
+        seconds=current_app.config["CLASS_PROGRESS_CACHE_SECONDS"],
+        size=MATRICES_KEPT,
+        until=lambda kept_matrix: min(
+            (a.due_at for a in assignments if a.due_at > kept_matrix.matrix["generated_at"]),
+            default=None,
+        ),
+    )
+
+
+def _class_matrix(class_id: int, class_name: str, assignments, learners) -> ClassMatrix:
     now = utcnow()
-    standings = _standings([user_id for user_id, _, _ in learners], assignments)
+    standings = _standings([user_id for user_id, _ in learners], assignments)
     # Each assignment's attributes and standings are read once, not once per learner.
     columns_in = [(a.id, a.due_at, _target(standings, a)) for a in assignments]
     rows = [
@@ -561,7 +622,7 @@ def class_progress(*, user: User, class_id: int) -> dict:
                 for assignment_id, due_at, target in columns_in
             ],
         }
-        for user_id, display_name, _ in learners
+        for user_id, display_name in learners
     ]
     columns = [
         {
@@ -570,13 +631,15 @@ def class_progress(*, user: User, class_id: int) -> dict:
         }
         for index, assignment in enumerate(assignments)
     ]
-    return {
+    matrix = {
         "class_id": class_id,
         "class_name": class_name,
         "generated_at": now,
         "assignments": columns,
         "learners": rows,
     }
+    body = current_app.json.dumps(ClassProgressSchema().dump(matrix)).encode()
+    return ClassMatrix(matrix, body)
 
 
 def my_assignments(

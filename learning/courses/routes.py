@@ -2,9 +2,9 @@
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_jwt_extended import current_user, get_current_user, verify_jwt_in_request
+from flask_jwt_extended import current_user, get_current_user
 
-from learning.api import Blueprint, page_schema
+from learning.api import Blueprint, page_schema, signed_in_user
 from learning.courses import catalogue, services
 from learning.courses.schemas import (
     AuthoredCourseSchema,
@@ -38,9 +38,9 @@ def preferred_languages(args: dict) -> list[str]:
     """?lang=, then Accept-Language by quality, then the signed-in learner's locale."""
     preferred = [args["lang"]] if "lang" in args else []
     preferred += [value.split("-")[0].lower() for value, _ in request.accept_languages]
-    verify_jwt_in_request(optional=True)
-    if current_user:
-        preferred.append(current_user.locale)
+    user = signed_in_user()
+    if user:
+        preferred.append(user.locale)
     return preferred
 
 

@@ -2,9 +2,9 @@
 
 from flask import request
 from flask.views import MethodView
-from flask_jwt_extended import current_user, verify_jwt_in_request
+from flask_jwt_extended import current_user
 
-from learning.api import Blueprint
+from learning.api import Blueprint, signed_in_user
 from learning.brussels import LANGUAGES
 from learning.courses.schemas import PagedLanguageArgsSchema
 from learning.gamification import rules, services
@@ -36,9 +36,9 @@ def _language(args: dict) -> str:
     """?lang=, then the signed-in learner's locale, then Accept-Language, then nl."""
     if "lang" in args:
         return args["lang"]
-    verify_jwt_in_request(optional=True)
-    if current_user:
-        return current_user.locale
+    user = signed_in_user()
+    if user:
+        return user.locale
     return request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0]
 
 

@@ -1,7 +1,6 @@
 """The use cases of gamification: my points, the ledger, corrections, leaderboards, challenges."""
 
 import bisect
-import threading
 import uuid
 from array import array
 from collections import defaultdict
@@ -9,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from cachetools import TTLCache
 from flask import current_app
 
 from learning.accounts.models import User
@@ -28,6 +26,7 @@ from learning.gamification.periods import (
     period_start,
 )
 from learning.gamification.streaks import compute_streak
+from learning.kept import kept
 
 RECENT_ENTRIES = 10
 UPCOMING, ACTIVE, MET, ENDED = "upcoming", "active", "met", "ended"
@@ -37,8 +36,7 @@ CHALLENGE_STATUSES = (UPCOMING, ACTIVE, MET, ENDED)
 TOP_KEPT = 100
 # Boards kept per process: every scope (classes and circles included) and period.
 BOARDS_KEPT = 1024
-BOARDS_EXTENSION = "carbonlit.leaderboards"
-_boards_lock = threading.Lock()
+BOARDS = "leaderboards"
 
 
 def list_rules(*, language: str) -> list[dict]:
@@ -281,20 +279,13 @@ def leaderboard(*, user: User, scope: str, period: str, limit: int) -> dict:
 
 def _board(parsed: scopes.Scope, period: str, start: date) -> Board:
     """The board of a scope and period, from this process's cache while it is fresh."""
-    seconds = current_app.config["LEADERBOARD_CACHE_SECONDS"]
-    if not seconds:
-        return _read_board(parsed, period, start)
-    cache = current_app.extensions.get(BOARDS_EXTENSION)
-    if cache is None or cache.ttl != seconds:
-        cache = current_app.extensions[BOARDS_EXTENSION] = TTLCache(BOARDS_KEPT, ttl=seconds)
-    key = (str(parsed), period, start)
-    with _boards_lock:
-        board = cache.get(key)
-    if board is None:
-        board = _read_board(parsed, period, start)
-        with _boards_lock:
-            cache[key] = board
-    return board
+    return kept(
+        BOARDS,
+        (str(parsed), period, start),
+        lambda: _read_board(parsed, period, start),
+        seconds=current_app.config["LEADERBOARD_CACHE_SECONDS"],
+        size=BOARDS_KEPT,
+    )
 
 
 def _read_board(parsed: scopes.Scope, period: str, start: date) -> Board:

@@ -5,6 +5,7 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 
 from learning.brussels import TIMEZONE
 from learning.classes import export
@@ -300,3 +301,60 @@ def test_cells_are_dumped_as_their_schema_dumps_them_and_documented_as_it(client
     spec = client.get("/api/openapi.json").json
     learner = spec["components"]["schemas"]["ProgressLearner"]["properties"]["cells"]
     assert learner["items"] == {"$ref": "#/components/schemas/ProgressCell"}
+
+
+def test_a_matrix_is_kept_for_a_while_but_changes_to_the_class_show_at_once(
+    app, client, course, teacher, school_class, learner, auth_headers, count_queries
+):
+    app.config["CLASS_PROGRESS_CACHE_SECONDS"] = 60
+    class_id = school_class["id"]
+    with time_machine.travel(datetime.now(UTC), tick=False) as clock:
+        first = assign(client, teacher, class_id, module="module-0", due_at=_days(3))
+        with count_queries() as computed:
+            before = _matrix(client, teacher, class_id)
+        complete(client, learner, "lesson-0-0", "lesson-0-1")
+        with count_queries() as reused:
+            kept = _matrix(client, teacher, class_id)
+        # Learners' progress lags, as the setting says, and the kept answer is the same bytes.
+        assert kept == before
+        assert _cells(kept) == {"Amina": [("not_started", 0)]}
+        assert len(reused) < len(computed)
+
+        clock.shift(61)
+        assert _cells(_matrix(client, teacher, class_id)) == {"Amina": [("done", 100)]}
+
+        # A new assignment, a new learner and a renamed learner show at once.
+        complete(client, learner, "lesson-1-0")
+        second = assign(client, teacher, class_id, due_at=_days(5))
+        assert [a["id"] for a in _matrix(client, teacher, class_id)["assignments"]] == [
+            first["id"],
+            second["id"],
+        ]
+        assert _cells(_matrix(client, teacher, class_id))["Amina"] == [
+            ("done", 100),
+            ("in_progress", 60),
+        ]
+        newcomer = auth_headers(display_name="Bram")
+        join(client, newcomer, school_class["join_code"])
+        assert set(_cells(_matrix(client, teacher, class_id))) == {"Amina", "Bram"}
+        client.patch("/api/v1/me", json={"display_name": "Bruno"}, headers=newcomer)
+        assert set(_cells(_matrix(client, teacher, class_id))) == {"Amina", "Bruno"}
+
+
+def test_a_kept_matrix_turns_cells_late_when_their_due_time_passes(
+    app, client, course, teacher, school_class, learner
+):
+    app.config["CLASS_PROGRESS_CACHE_SECONDS"] = 3600
+    class_id = school_class["id"]
+    with time_machine.travel(datetime.now(UTC), tick=False) as clock:
+        assignment = assign(client, teacher, class_id, module="module-0")
+        due = datetime.now(UTC) + timedelta(minutes=5)
+        set_due(app, assignment["id"], due)
+        assert _cells(_matrix(client, teacher, class_id)) == {"Amina": [("not_started", 0)]}
+
+        clock.shift(timedelta(minutes=6))
+        matrix = _matrix(client, teacher, class_id)
+
+    assert _cells(matrix) == {"Amina": [("late", 0)]}
+    assert matrix["assignments"][0]["summary"]["late"] == 1
+
