@@ -357,4 +357,3 @@ def test_a_kept_matrix_turns_cells_late_when_their_due_time_passes(
 
     assert _cells(matrix) == {"Amina": [("late", 0)]}
     assert matrix["assignments"][0]["summary"]["late"] == 1
-
