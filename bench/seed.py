@@ -755,4 +755,14 @@ def seed(app: Flask, scale: Scale) -> Seeded:
     for domain in DOMAINS:
         domain(app, scale, seeded, rng)
     mint_tokens(app, scale, seeded, rng)
+    gather_statistics(app)
     return seeded
+
+
+def gather_statistics(app: Flask) -> None:
+    """ANALYZE, as a database that grew through its services has had done by autovacuum (and
+    as anyone does after a bulk load): without the planner's statistics, a table filled with
+    COPY a moment ago looks empty, and a query may scan a course's every row for a class."""
+    with app.app_context(), db.engine.connect() as connection:
+        connection.execute(sa.text("ANALYZE"))
+        connection.commit()

@@ -10,6 +10,9 @@ from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction
 
 Collected = TypeVar("Collected")
 _COLLECTED = "carbonlit.collected_before_commit"
+# Execution options of a read-only request's connection on PostgreSQL (api.Blueprint.read_only).
+READ_ONLY = "carbonlit_read_only"
+READ_ONLY_OPTIONS = {"isolation_level": "AUTOCOMMIT", READ_ONLY: True}
 
 # Ids are PostgreSQL integers: no row has a larger one, and a larger number must not reach a
 # query, where PostgreSQL would refuse it as out of range.
@@ -106,3 +109,16 @@ def _write_collected(session: Session) -> None:
 def _forget_collected(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(_COLLECTED, None)
+
+
+class WriteInReadOnlyRequest(RuntimeError):
+    """A view marked read-only wrote: without a transaction, its writes would not be atomic."""
+
+
+@sa.event.listens_for(sa.Engine, "before_cursor_execute")
+def _refuse_writes_without_transaction(conn, _cursor, statement, *_args) -> None:
+    if conn.get_execution_options().get(READ_ONLY) and statement.lstrip()[:6].upper() not in (
+        "SELECT",
+        "WITH",
+    ):
+        raise WriteInReadOnlyRequest(f"a read-only view ran: {statement[:80]}")

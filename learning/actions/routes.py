@@ -127,6 +127,7 @@ class PledgeReports(MethodView):
 
 @bp.route("/impact")
 class Impact(MethodView):
+    @bp.read_only
     @bp.arguments(ImpactArgsSchema, location="query")
     @bp.response(200, ImpactSchema)
     @bp.alt_response(404, response="NOT_FOUND")

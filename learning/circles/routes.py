@@ -45,6 +45,7 @@ def _calendar(data: bytes, filename: str) -> Response:
 
 @bp.route("/circles")
 class Circles(MethodView):
+    @bp.read_only
     @bp.arguments(CircleListArgsSchema, location="query")
     @bp.response(200, page_schema(CircleSchema, "CirclePage"))
     @bp.doc(security=[{}, {"bearerAuth": []}])

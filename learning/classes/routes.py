@@ -231,6 +231,7 @@ def _wants_csv(args: dict) -> bool:
 
 @bp.route("/classes/<int:class_id>/progress")
 class ClassProgress(MethodView):
+    @bp.read_only
     @bp.login_required()
     @bp.arguments(ClassProgressArgsSchema, location="query")
     @bp.response(200, ClassProgressSchema)

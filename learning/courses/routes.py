@@ -79,6 +79,7 @@ class Courses(MethodView):
 
 @bp.route("/<slug>")
 class CourseOutline(MethodView):
+    @bp.read_only
     @bp.arguments(LanguageArgsSchema, location="query")
     @bp.response(200, CourseOutlineSchema)
     @bp.alt_response(304, description="Not modified: the ETag sent still holds (anonymous)")
@@ -106,6 +107,7 @@ class CourseOutline(MethodView):
 
 @bp.route("/<slug>/lessons/<lesson>")
 class LessonContent(MethodView):
+    @bp.read_only
     @bp.arguments(LanguageArgsSchema, location="query")
     @bp.response(200, LessonContentSchema)
     @bp.alt_response(304, description="Not modified: the ETag sent still holds")

@@ -139,6 +139,7 @@ class Corrections(MethodView):
 
 @bp.route("/leaderboards")
 class Leaderboards(MethodView):
+    @bp.read_only
     @bp.login_required()
     @bp.arguments(LeaderboardArgsSchema, location="query")
     @bp.response(200, LeaderboardSchema)

@@ -69,6 +69,7 @@ class ProgressEvents(MethodView):
 
 @bp.route("/me/progress")
 class MyProgress(MethodView):
+    @bp.read_only
     @bp.login_required()
     @bp.arguments(LanguageArgsSchema, location="query")
     @bp.response(200, MyProgressSchema)
