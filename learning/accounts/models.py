@@ -30,6 +30,10 @@ class User(db.Model):
     # Every token carries the generation it was issued in; raising it (a password change)
     # revokes all tokens issued before.
     token_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Raised by every write of this learner's progress: on SQLite, which has no row locks, a
+    # sync that read the learner's progress writes only if nobody else did meanwhile
+    # (learning/progress/services.py).
+    progress_revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     granted_roles: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -154,15 +154,63 @@ class LearnerCourse:
 
 
 def _lock_learner(user_id: int) -> None:
-    """Serialise this learner's progress writes, so that two syncs never both find a lesson
+    """Serialise this learner's progress writes, so that two writers never both find a lesson
     untouched and both insert it: a row lock on PostgreSQL. SQLite ignores FOR UPDATE, so
-    there a write that changes nothing takes the database's one write lock (waiting up to
-    busy_timeout) before anything is read."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        users = User.__table__
-        db.session.execute(sa.update(users).where(users.c.id == user_id).values(id=users.c.id))
+    there raising the learner's revision takes the database's one write lock (waiting up to
+    busy_timeout) before anything is read, and tells syncs reading meanwhile to start over
+    (_claim_learner). Quiz attempts and enrolments use it; syncs, far more frequent, lock
+    only on PostgreSQL (_read_learner)."""
+    if _on_sqlite():
+        db.session.execute(_RAISE_REVISION, {"user_id": user_id})
     else:
         db.session.execute(sa.select(User.id).where(User.id == user_id).with_for_update())
+
+
+def _on_sqlite() -> bool:
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
+_USERS = User.__table__
+_RAISE_REVISION = (
+    sa.update(_USERS)
+    .where(_USERS.c.id == sa.bindparam("user_id"))
+    .values(progress_revision=_USERS.c.progress_revision + 1)
+)
+_CLAIM_REVISION = (
+    sa.update(_USERS)
+    .where(
+        _USERS.c.id == sa.bindparam("user_id"),
+        _USERS.c.progress_revision == sa.bindparam("seen"),
+    )
+    .values(progress_revision=_USERS.c.progress_revision + 1)
+)
+
+
+class _LearnerChanged(Exception):
+    """Another write of this learner's progress committed while a sync was reading (SQLite)."""
+
+
+def _read_learner(user_id: int) -> int | None:
+    """Begin a sync. On PostgreSQL, lock the learner's row as _lock_learner does. On SQLite,
+    where a lock is the whole database's, only read the learner's revision: syncs of different
+    learners then read in parallel and queue only for their writes, and _claim_learner checks
+    that no other write of this learner came in between."""
+    if not _on_sqlite():
+        _lock_learner(user_id)
+        return None
+    return db.session.scalar(sa.select(_USERS.c.progress_revision).where(_USERS.c.id == user_id))
+
+
+def _claim_learner(user_id: int, seen: int | None) -> None:
+    """Before a sync commits on SQLite: raise the learner's revision if it is still the one the
+    sync read, inside the sync's write transaction; else its reads are stale, and it is rolled
+    back and run again under _lock_learner (sync_events), which cannot be overtaken."""
+    if seen is None:
+        return
+    with db.session.no_autoflush:
+        claimed = db.session.execute(_CLAIM_REVISION, {"user_id": user_id, "seen": seen})
+    if claimed.rowcount != 1:
+        raise _LearnerChanged
 
 
 def load_learner_course(*, user_id: int | None, version: CourseVersion) -> LearnerCourse:
@@ -363,13 +411,36 @@ def sync_events(*, user: User, events_in: list) -> list[dict]:
                 "status": REJECTED,
                 "reason": "malformed: " + ", ".join(sorted(fields)),
             }
-    _lock_learner(user.id)
+    user_id = user.id
+    try:
+        return _record_batch(user_id, parsed, list(results), now, skew, lock=False)
+    except (_LearnerChanged, sa.exc.IntegrityError):
+        # Another write of this learner committed first (SQLite): run again, holding the lock.
+        db.session.rollback()
+        return _record_batch(user_id, parsed, list(results), now, skew, lock=True)
+
+
+def _record_batch(
+    user_id: int,
+    parsed: list[tuple[int, dict]],
+    results: list,
+    now: datetime,
+    skew: timedelta,
+    *,
+    lock: bool,
+) -> list[dict]:
+    """sync_events' one transaction: the batch's events applied in order and recorded."""
+    if lock:
+        _lock_learner(user_id)
+        seen = None
+    else:
+        seen = _read_learner(user_id)
     ids = [str(event["id"]) for _, event in parsed]
     # The reason each event id already seen was rejected for (None: it was accepted).
     previous = dict(
         db.session.execute(
             sa.select(ProgressEvent.event_id, ProgressEvent.reason).where(
-                ProgressEvent.user_id == user.id, ProgressEvent.event_id.in_(ids)
+                ProgressEvent.user_id == user_id, ProgressEvent.event_id.in_(ids)
             )
         ).all()
     )
@@ -388,15 +459,15 @@ def sync_events(*, user: User, events_in: list) -> list[dict]:
             else:
                 slug = event["course"]
                 if slug not in states:
-                    states[slug] = _published_state(user.id, slug)
+                    states[slug] = _published_state(user_id, slug)
                 state = states[slug]
                 reason = (
-                    "unknown_course" if state is None else _apply_event(state, user.id, event, now)
+                    "unknown_course" if state is None else _apply_event(state, user_id, event, now)
                 )
             status = REJECTED if reason else ACCEPTED
             recorded.append(
                 {
-                    "user_id": user.id,
+                    "user_id": user_id,
                     "event_id": event_id,
                     "course": event["course"],
                     "lesson": event["lesson"],
@@ -410,6 +481,7 @@ def sync_events(*, user: User, events_in: list) -> list[dict]:
             )
             previous[event_id] = reason
             results[index] = _answer(event_id, status, reason)
+    _claim_learner(user_id, seen)
     if recorded:
         # One executemany on the table: the ORM's bulk path would compile it per batch size.
         db.session.execute(sa.insert(ProgressEvent.__table__), recorded)

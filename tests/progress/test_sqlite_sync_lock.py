@@ -1,9 +1,11 @@
-"""Syncs of one learner sent at the same moment are serialised on SQLite too.
+"""Syncs of one learner sent at the same moment are recorded once each on SQLite too.
 
-SQLite ignores SELECT ... FOR UPDATE, so there _lock_learner (learning/progress/services.py)
-takes the database's write lock with a write that changes nothing, before the sync reads
-anything. Without it, two workers syncing the same learner and lesson at once both found the
-lesson untouched and both inserted it, and one answered 500 (bench/results/README.md). The
+SQLite ignores SELECT ... FOR UPDATE, and its only lock is the whole database's. A sync there
+reads the learner's progress revision, reads and applies its events, and raises the revision
+only if it is unchanged (learning/progress/services.py, _claim_learner); when another write
+of the learner came first, it is rolled back and run again under the database's write lock.
+Without that, two workers syncing the same learner and lesson at once both found the lesson
+untouched and both inserted it, and one answered 500 (bench/results/README.md). The
 PostgreSQL row lock is tested by tests/progress/test_concurrency.py.
 
 The racers need a database file of their own: an in-memory SQLite database is not shared
