@@ -28,7 +28,7 @@ from tests.progress.conftest import event
 
 pytestmark = pytest.mark.skipif(
     "config.getoption('--db') != 'sqlite'",
-    reason="SQLite's optimistic sync; the PostgreSQL row lock is in tests/progress/test_concurrency.py",
+    reason="SQLite's optimistic sync (PostgreSQL's row lock: tests/progress/test_concurrency.py)",
 )
 
 RACERS = 8
