@@ -97,33 +97,30 @@ def _clean_note(note: str | None) -> str | None:
     return note.strip() or None
 
 
-def _taught(user: User, class_id: int, *columns) -> sa.Select:
+def _taught(*columns) -> sa.Select:
+    """These columns of the class :class_id, if :user_id teaches it (both bound when run)."""
     return (
         sa.select(*columns)
         .join(ClassTeacher, ClassTeacher.class_id == SchoolClass.id)
-        .where(SchoolClass.id == class_id, ClassTeacher.user_id == user.id)
+        .where(
+            SchoolClass.id == sa.bindparam("class_id"),
+            ClassTeacher.user_id == sa.bindparam("user_id"),
+        )
     )
+
+
+_TAUGHT_CLASS = _taught(SchoolClass)
+_TAUGHT_CLASS_FOR_UPDATE = _TAUGHT_CLASS.with_for_update(of=SchoolClass)
+_TAUGHT_CLASS_NAME = _taught(SchoolClass.name)
 
 
 def _taught_class(user: User, class_id: int, *, lock: bool = False) -> SchoolClass:
     """The class, if this user teaches it; lock it when changing who belongs to it."""
-    query = _taught(user, class_id, SchoolClass)
-    if lock:
-        query = query.with_for_update(of=SchoolClass)
-    found = db.session.scalar(query)
+    query = _TAUGHT_CLASS_FOR_UPDATE if lock else _TAUGHT_CLASS
+    found = db.session.scalar(query, {"class_id": class_id, "user_id": user.id})
     if found is None:
         raise NotFound(f"There is no class {class_id} that you teach.")
     return found
-
-
-# The matrix's statements are built once (it is reloaded often during a lesson).
-_TAUGHT_CLASS_NAME = (
-    sa.select(SchoolClass.name)
-    .join(ClassTeacher, ClassTeacher.class_id == SchoolClass.id)
-    .where(
-        SchoolClass.id == sa.bindparam("class_id"), ClassTeacher.user_id == sa.bindparam("user_id")
-    )
-)
 
 
 def _taught_class_name(user: User, class_id: int) -> str:
@@ -336,13 +333,17 @@ def leave_class(*, user: User, class_id: int) -> None:
     db.session.commit()
 
 
+# A class's learners by display name (the matrix, reloaded often, runs it as built).
+_MEMBERS = (
+    sa.select(User.id, User.display_name, ClassMember.joined_at)
+    .join(ClassMember, ClassMember.user_id == User.id)
+    .where(ClassMember.class_id == sa.bindparam("class_id"))
+    .order_by(sa.func.lower(User.display_name), User.id)
+)
+
+
 def _members_query(class_id: int):
-    return (
-        sa.select(User.id, User.display_name, ClassMember.joined_at)
-        .join(ClassMember, ClassMember.user_id == User.id)
-        .where(ClassMember.class_id == class_id)
-        .order_by(sa.func.lower(User.display_name), User.id)
-    )
+    return _MEMBERS.params(class_id=class_id)
 
 
 def list_members(*, user: User, class_id: int, page: int, per_page: int) -> dict:
@@ -554,18 +555,11 @@ def _summary(cells: list[dict]) -> dict:
     return summary
 
 
-# The matrix's assignments as plain rows, with every column its answer shows, and its
-# learners by display name.
+# The matrix's assignments as plain rows, with every column its answer shows.
 _MATRIX_ASSIGNMENTS = (
     sa.select(*Assignment.__table__.columns)
     .where(Assignment.class_id == sa.bindparam("class_id"))
     .order_by(Assignment.due_at, Assignment.id)
-)
-_MATRIX_LEARNERS = (
-    sa.select(User.id, User.display_name)
-    .join(ClassMember, ClassMember.user_id == User.id)
-    .where(ClassMember.class_id == sa.bindparam("class_id"))
-    .order_by(sa.func.lower(User.display_name), User.id)
 )
 
 
@@ -588,7 +582,9 @@ def class_progress(*, user: User, class_id: int) -> ClassMatrix:
     """
     class_name = _taught_class_name(user, class_id)
     assignments = tuple(db.session.execute(_MATRIX_ASSIGNMENTS, {"class_id": class_id}))
-    learners = tuple(db.session.execute(_MATRIX_LEARNERS, {"class_id": class_id}))
+    learners = tuple(
+        (user_id, name) for user_id, name, _ in db.session.execute(_MEMBERS, {"class_id": class_id})
+    )
     versions = []
     for slug in sorted({assignment.course_slug for assignment in assignments}):
         try:
