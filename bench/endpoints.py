@@ -111,6 +111,14 @@ def _class_matrices(seeded: Seeded) -> list[str]:
     ]
 
 
+# Classes in a lesson at once on one node, their teachers reloading the matrix.
+RELOADED_CLASSES = 20
+
+
+def _reloaded_matrices(seeded: Seeded) -> list[str]:
+    return _class_matrices(seeded)[:RELOADED_CLASSES]
+
+
 def _circle_discovery(seeded: Seeded) -> list[str]:
     return [
         f"/api/v1/circles?commune={seeded.communes[user_id]}&open_seats=true\t{token}"
@@ -173,6 +181,16 @@ ENDPOINTS = (
         "get.lua",
         _class_matrices,
         target=0.2,
+    ),
+    # The same views, a few classes over and over (kept by each process for
+    # CLASS_PROGRESS_CACHE_SECONDS): what a teacher following a lesson costs. No target: the
+    # issue's is for the first look above.
+    Endpoint(
+        "class matrix (reloaded)",
+        "GET",
+        "/api/v1/classes/{id}/progress",
+        "get.lua",
+        _reloaded_matrices,
     ),
     Endpoint(
         "leaderboard (global week)",

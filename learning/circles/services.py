@@ -46,7 +46,7 @@ from learning.circles.models import (
 )
 from learning.courses import catalogue
 from learning.courses.models import Course, CourseVersion
-from learning.db import as_json, utcnow
+from learning.db import InIds, as_json, utcnow
 from learning.errors import Conflict, Forbidden, InvalidInput, NotFound
 from learning.extensions import db
 from learning.kept import forget, kept
@@ -1114,7 +1114,7 @@ _MY_MEMBERSHIPS = sa.select(
     .scalar_subquery(),
 ).where(
     _me.user_id == sa.bindparam("user_id"),
-    _me.circle_id.in_(sa.bindparam("circle_ids", expanding=True)),
+    InIds(_me.circle_id, "circle_ids"),
 )
 
 

@@ -21,7 +21,7 @@ from learning import events
 from learning.accounts.models import User
 from learning.courses import catalogue
 from learning.courses.models import Course, CourseVersion, Lesson, Module, Quiz
-from learning.db import UTCDateTime, as_json, utcnow
+from learning.db import InIds, UTCDateTime, as_json, utcnow
 from learning.errors import Conflict, DomainError, InvalidInput, NotFound
 from learning.extensions import db
 from learning.progress.models import (
@@ -1077,8 +1077,8 @@ _LEARNERS_ROWS = sa.union_all(
         sa.case((LessonProgress.completed_at.is_not(None), 1), else_=0).label("flag"),
         _NO_TIME.label("completed_at"),
     ).where(
-        LessonProgress.user_id.in_(sa.bindparam("user_ids", expanding=True)),
-        LessonProgress.course_id.in_(sa.bindparam("course_ids", expanding=True)),
+        InIds(LessonProgress.user_id, "user_ids"),
+        InIds(LessonProgress.course_id, "course_ids"),
     ),
     sa.select(
         sa.literal(_QUIZ, sa.String),
@@ -1090,8 +1090,8 @@ _LEARNERS_ROWS = sa.union_all(
         _NO_TIME,
     )
     .where(
-        QuizAttempt.user_id.in_(sa.bindparam("user_ids", expanding=True)),
-        QuizAttempt.course_id.in_(sa.bindparam("course_ids", expanding=True)),
+        InIds(QuizAttempt.user_id, "user_ids"),
+        InIds(QuizAttempt.course_id, "course_ids"),
     )
     .group_by(
         QuizAttempt.user_id, QuizAttempt.course_id, QuizAttempt.quiz_slug, QuizAttempt.quiz_hash
@@ -1105,8 +1105,8 @@ _LEARNERS_ROWS = sa.union_all(
         _NO_FLAG,
         Enrolment.completed_at,
     ).where(
-        Enrolment.user_id.in_(sa.bindparam("user_ids", expanding=True)),
-        Enrolment.course_id.in_(sa.bindparam("course_ids", expanding=True)),
+        InIds(Enrolment.user_id, "user_ids"),
+        InIds(Enrolment.course_id, "course_ids"),
         Enrolment.completed_at.is_not(None),
     ),
     sa.select(
@@ -1118,8 +1118,8 @@ _LEARNERS_ROWS = sa.union_all(
         _NO_FLAG,
         ModuleCompletion.completed_at,
     ).where(
-        ModuleCompletion.user_id.in_(sa.bindparam("user_ids", expanding=True)),
-        ModuleCompletion.course_id.in_(sa.bindparam("course_ids", expanding=True)),
+        InIds(ModuleCompletion.user_id, "user_ids"),
+        InIds(ModuleCompletion.course_id, "course_ids"),
     ),
 )
 
