@@ -48,6 +48,9 @@ class InIds(sa.sql.expression.ColumnElement[bool]):
 
     inherit_cache = True
     type = sa.Boolean()
+    # A comparison, not a boolean column: else a database without a boolean type (SQLite)
+    # gets `IN (...) = 1`, which no index serves.
+    _is_implicitly_boolean = True
     _traverse_internals = [
         ("column", InternalTraversal.dp_clauseelement),
         ("name", InternalTraversal.dp_string),
