@@ -16,6 +16,9 @@ DRAFT, PUBLISHED = "draft", "published"
 JOINED, WAITLISTED = "joined", "waitlisted"
 FACILITATOR, MEMBER = "facilitator", "member"
 ONLINE = "online"
+# Where a published circle and its meetings stand in time; the days circles meet on.
+UPCOMING, IN_PROGRESS, FINISHED = "upcoming", "in_progress", "finished"
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 class Circle(db.Model):

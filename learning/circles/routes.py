@@ -1,7 +1,7 @@
 """/api/v1/circles, /api/v1/me/circles and /api/v1/calendar: thin views over the circles
 services."""
 
-from flask import Response
+from flask import Response, current_app
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 
@@ -57,9 +57,10 @@ class Circles(MethodView):
         by default): each server keeps a page as anyone sees it that long. My status, my place
         in line and the online link are always current."""
         page, per_page = args.pop("page"), args.pop("per_page")
-        return services.list_circles(
+        listed = services.list_circles(
             user=signed_in_user(), filters=args, page=page, per_page=per_page
         )
+        return Response(current_app.json.dumps(listed), mimetype="application/json")
 
     @bp.login_required()
     @bp.arguments(CircleProposalSchema)

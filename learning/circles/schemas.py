@@ -6,8 +6,16 @@ from marshmallow import validate
 from learning.actions.schemas import PledgeSummarySchema
 from learning.api import PageArgsSchema
 from learning.brussels import COMMUNES, LANGUAGES, TIMEZONE
-from learning.circles.models import FACILITATOR, JOINED, ONLINE, WAITLISTED
-from learning.circles.services import FINISHED, IN_PROGRESS, UPCOMING, WEEKDAYS
+from learning.circles.models import (
+    FACILITATOR,
+    FINISHED,
+    IN_PROGRESS,
+    JOINED,
+    ONLINE,
+    UPCOMING,
+    WAITLISTED,
+    WEEKDAYS,
+)
 from learning.courses.schemas import SLUG
 
 PLACES = [*COMMUNES, ONLINE]
