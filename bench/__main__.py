@@ -377,7 +377,9 @@ def git_commit() -> dict:
         done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
         return done.stdout.strip()
 
-    return {"commit": git("rev-parse", "HEAD"), "uncommitted_changes": bool(git("status", "-s"))}
+    # Earlier runs' result files are not changes to what is measured.
+    changed = git("status", "-s", "--", ".", ":(exclude)bench/results")
+    return {"commit": git("rev-parse", "HEAD"), "uncommitted_changes": bool(changed)}
 
 
 def database_version(environment: dict[str, str]) -> str:
