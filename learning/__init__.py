@@ -27,6 +27,7 @@ from learning import middleware
 from learning.api import IdConverter
 from learning.errors import register_error_handlers
 from learning.extensions import api, cors, db, jwt, limiter, migrate
+from learning.json_provider import OrjsonProvider
 
 MIGRATIONS_DIRECTORY = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -50,7 +51,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         os.makedirs(app.instance_path, exist_ok=True)
         database = Path(app.instance_path) / "carbonlit.sqlite3"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
-    app.json.sort_keys = False
+    app.json = OrjsonProvider(app)
     # The package docstring doubles as the manual at the top of the OpenAPI document.
     app.config.setdefault("API_SPEC_OPTIONS", {"info": {"description": __doc__}})
 

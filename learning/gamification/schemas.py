@@ -3,7 +3,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from learning.api import PageArgsSchema, page_schema
+from learning.api import PageArgsSchema, PlainList, page_schema
 from learning.brussels import LANGUAGES
 from learning.gamification.periods import PERIODS
 from learning.gamification.scopes import SCOPE_HELP
@@ -168,7 +168,7 @@ class LeaderboardSchema(ma.Schema):
     starts_on = ma.fields.Date(
         required=True, allow_none=True, metadata={"description": "None for all time"}
     )
-    top = ma.fields.List(ma.fields.Nested(RankedSchema), required=True)
+    top = PlainList(RankedSchema, required=True)
     me = ma.fields.Nested(
         MyRankSchema,
         required=True,
